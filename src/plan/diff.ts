@@ -1,0 +1,202 @@
+import {parseSlotName} from '../layout/slots.js'
+import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
+import type {Mount, MountTable} from '../mounttable/types.js'
+import {isAtOrBelow} from '../util/paths.js'
+import {fingerprintPlan} from './fingerprint.js'
+import {SpecMatcher} from './match.js'
+import {type Keyed, orderChanges} from './order.js'
+import type {Change, ObservedMount, Plan, Reason, SlotState, SlotStatus} from './types.js'
+
+/** What to plan for. */
+export interface DiffOptions {
+  /** `apply` converges on the layout; `destroy` unmounts every slot. */
+  mode: 'apply' | 'destroy'
+  /** Limit the plan to these slot names (`--slot`), or null. */
+  slotFilter: string[] | null
+  /** Findings of the caller to carry in the plan (missing source directories...). */
+  warnings?: string[]
+}
+
+/** The observed mounts of one slot directory. */
+interface ObservedSlot {
+  name: string
+  index: number
+  mounts: Mount[]
+}
+
+/** Groups the mounts at or below `<base>/SLnn` by slot; mounts anywhere else are not ours and are left out. */
+export function observedSlots(table: MountTable, buildBase: string): Map<string, ObservedSlot> {
+  const slots = new Map<string, ObservedSlot>()
+  const prefix = buildBase === '/' ? '/' : buildBase + '/'
+  for (const m of table.mounts) {
+    if (!m.target.startsWith(prefix)) continue
+    const rest = m.target.slice(prefix.length)
+    const cut = rest.indexOf('/')
+    const name = cut === -1 ? rest : rest.slice(0, cut)
+    const index = parseSlotName(name)
+    if (index === null) continue
+    let slot = slots.get(name)
+    if (!slot) slots.set(name, slot = {name, index, mounts: []})
+    slot.mounts.push(m)
+  }
+  return slots
+}
+
+/**
+ * The plan: desired state against the live mount table. Pure; never mutates its inputs.
+ * Stacks keep their bottom layer; everything newer at the same target, and everything mounted on a
+ * filesystem that is being unmounted, is unmounted; the kept layer is then completed.
+ */
+export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOptions): Plan {
+  const base = desired.buildBase
+  const observed = observedSlots(table, base)
+  const hostMounts = table.mounts.filter((m) => !isAtOrBelow(m.target, base))
+  const matcher = new SpecMatcher(hostMounts)
+  const names = new Set<string>([...desired.slots.map((s) => s.name), ...observed.keys()])
+  const filter = opts.slotFilter === null ? null : new Set(opts.slotFilter)
+  const keyed: Keyed[] = []
+  const slotStates: SlotStatus[] = []
+  const ordered = [...names].map((name) => desired.slots.find((s) => s.name === name) ?? observed.get(name)!)
+    .sort((a, b) => a.index - b.index)
+  for (const {name, index} of ordered) {
+    if (filter && !filter.has(name)) continue
+    const spec = index < desired.slots.length ? desired.slots[index] : null
+    const obs = observed.get(name)?.mounts ?? []
+    const result = diffSlot(name, index, spec, obs, opts.mode, matcher, base)
+    keyed.push(...result.keyed)
+    slotStates.push(result.status)
+  }
+  const changes = orderChanges(keyed)
+  const summary = {mount: 0, remount: 0, unmount: 0}
+  for (const c of changes) summary[c.action]++
+  const observedList = recordObserved(table, base)
+  const plan: Plan = {
+    formatVersion: 1, platform: desired.platform, buildBase: base, slots: desired.slots.length, mode: opts.mode,
+    slotFilter: opts.slotFilter, summary, slotStates, changes, warnings: [...(opts.warnings ?? [])],
+    observed: observedList, fingerprint: '',
+  }
+  plan.fingerprint = fingerprintPlan(desired, plan)
+  return plan
+}
+
+/** The changes and status of one slot. */
+function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mount[], mode: 'apply' | 'destroy',
+  matcher: SpecMatcher, base: string): {keyed: Keyed[]; status: SlotStatus} {
+  const dir = (spec?.dir) ?? `${base}/${name}`
+  const rel = (m: Mount) => m.target === dir ? '/' : m.target.slice(dir.length)
+  const children = new Map<number, Mount[]>()
+  for (const m of mounts) if (m.parent !== null) {
+    const list = children.get(m.parent)
+    if (list) list.push(m); else children.set(m.parent, [m])
+  }
+  const unmount = new Map<Mount, Reason>()
+  const drop = (m: Mount, reason: Reason, childReason: Reason) => {
+    if (unmount.has(m)) return
+    unmount.set(m, reason)
+    const stack = [...(children.get(m.id) ?? [])]
+    while (stack.length) {
+      const c = stack.pop()!
+      if (unmount.has(c)) continue
+      unmount.set(c, childReason)
+      stack.push(...(children.get(c.id) ?? []))
+    }
+  }
+  // Layers: the n-th mount at a target is layer n; a mount sits at least on its parent's layer.
+  const atTarget = new Map<string, Mount[]>()
+  const layer = new Map<Mount, number>()
+  const byId = new Map<number, Mount>()
+  let layers = 0
+  for (const m of mounts) {
+    const list = atTarget.get(m.target)
+    if (list) list.push(m); else atTarget.set(m.target, [m])
+    const parent = m.parent === null ? undefined : byId.get(m.parent)
+    const n = Math.max(atTarget.get(m.target)!.length, parent ? layer.get(parent) ?? 1 : 1)
+    layer.set(m, n)
+    byId.set(m.id, m)
+    if (n > layers) layers = n
+  }
+  const stacked = [...atTarget.values()].some((l) => l.length > 1)
+  const specs = spec?.mounts ?? []
+  const specAt = new Map<string, MountSpec>(specs.map((s) => [s.path, s]))
+  const remount: Mount[] = []
+
+  if (spec === null || mode === 'destroy') {
+    for (const m of mounts) unmount.set(m, mode === 'destroy' ? 'destroy' : 'extra-slot')
+  } else {
+    for (const list of atTarget.values()) for (const m of list.slice(1)) drop(m, 'stacked', 'stacked')
+    const kept = mounts.filter((m) => !unmount.has(m))
+    const keptAt = new Map(kept.map((m) => [rel(m), m]))
+    if (kept.some((m) => misplaced(m, rel(m), keptAt, specAt))) {
+      for (const m of kept) unmount.set(m, 'misplaced')
+    } else {
+      for (const m of kept) {
+        if (unmount.has(m)) continue
+        const s = specAt.get(rel(m))
+        if (!s) { drop(m, 'foreign', 'parent-replaced'); continue }
+        const mismatch = matcher.compare(m, s)
+        if (mismatch) drop(m, mismatch, 'parent-replaced')
+      }
+      for (const m of kept) {
+        const s = specAt.get(rel(m))
+        if (s && !unmount.has(m) && m.readonly !== s.readonly) remount.push(m)
+      }
+    }
+  }
+
+  const keyed: Keyed[] = []
+  for (const [m, reason] of unmount) {
+    keyed.push({seq: m.seq, slotIndex: index, change: {action: 'unmount', slot: name, target: m.target, fstype: m.fstype,
+      source: m.source, options: [...m.options], reason, layer: layer.get(m) ?? 1}})
+  }
+  for (const m of remount) {
+    const s = specAt.get(rel(m))!
+    keyed.push({seq: m.seq, slotIndex: index, change: {action: 'remount', slot: name, target: m.target, fstype: s.fstype,
+      source: s.source, options: [...s.options], reason: 'options', layer: layer.get(m) ?? 1}})
+  }
+  if (spec !== null && mode === 'apply') {
+    const remaining = new Set(mounts.filter((m) => !unmount.has(m)).map((m) => m.target))
+    const removedReason = new Map<string, Reason>()
+    for (const [m, reason] of unmount) if (!removedReason.has(m.target) || layer.get(m) === 1) removedReason.set(m.target, reason)
+    for (const s of specs) {
+      if (remaining.has(s.target)) continue
+      const was = removedReason.get(s.target)
+      const reason: Reason = was === 'wrong-source' || was === 'wrong-fstype' || was === 'parent-replaced' || was === 'misplaced'
+        ? was : 'missing'
+      keyed.push({seq: s.order, slotIndex: index, change: {action: 'mount', slot: name, target: s.target, fstype: s.fstype,
+        source: s.source, options: [...s.options], reason, layer: 0}})
+    }
+  }
+  const status: SlotStatus = {name, index, state: slotState(spec === null, stacked, mounts.length, keyed),
+    layers, observed: mounts.length, desired: specs.length}
+  return {keyed, status}
+}
+
+/** A kept mount that does not sit on the kept mount of its layout parent (or, for the root, on nothing in the slot). */
+function misplaced(m: Mount, path: string, keptAt: Map<string, Mount>, specAt: Map<string, MountSpec>): boolean {
+  if (path === '/') return false
+  let parentPath = path
+  do {
+    parentPath = parentPath.slice(0, parentPath.lastIndexOf('/')) || '/'
+  } while (parentPath !== '/' && !keptAt.has(parentPath) && !specAt.has(parentPath))
+  const parent = keptAt.get(parentPath)
+  return parent === undefined || m.parent !== parent.id
+}
+
+/** First that applies: extra, stacked, missing, drifted, partial, ok. */
+function slotState(extra: boolean, stacked: boolean, observed: number, keyed: Keyed[]): SlotState {
+  if (extra) return 'extra'
+  if (stacked) return 'stacked'
+  if (observed === 0) return 'missing'
+  if (keyed.some((k) => k.change.action !== 'mount')) return 'drifted'
+  if (keyed.length > 0) return 'partial'
+  return 'ok'
+}
+
+/** The live mounts at or below the build base, with parents as list indexes, for the plan record. */
+function recordObserved(table: MountTable, base: string): ObservedMount[] {
+  const under = table.mounts.filter((m) => isAtOrBelow(m.target, base))
+  const pos = new Map(under.map((m, i) => [m.id, i]))
+  return under.map((m) => ({source: m.source, target: m.target, fstype: m.fstype, options: [...m.options],
+    parent: m.parent === null ? -1 : pos.get(m.parent) ?? -1}))
+}
+

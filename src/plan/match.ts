@@ -1,0 +1,60 @@
+import type {MountSpec} from '../layout/types.js'
+import type {Mount} from '../mounttable/types.js'
+import {isAtOrBelow} from '../util/paths.js'
+
+/** How an observed mount differs from the spec at its target, or null when it is the right filesystem. */
+export type Mismatch = 'wrong-fstype' | 'wrong-source' | null
+
+/** Where a Linux bind of a directory comes from: the filesystem (major:minor) and the directory inside it. */
+interface BindOrigin {
+  dev: string
+  root: string
+}
+
+/**
+ * Compares observed mounts with specs. Linux binds show the underlying filesystem (ext4...) and the bound
+ * directory as mountinfo's root field, so a bind is identified by (dev, root), worked out from the host mount
+ * that contains the source directory; BSD null mounts show their source path directly.
+ */
+export class SpecMatcher {
+  private readonly visible = new Map<string, Mount>()
+  private readonly cache = new Map<string, BindOrigin | null>()
+
+  /** `hostMounts`: the table's mounts outside the slots, in table order (later ones cover earlier ones). */
+  constructor(hostMounts: readonly Mount[]) {
+    for (const m of hostMounts) this.visible.set(m.target, m)
+  }
+
+  /** Null when `m` is what `spec` asks for (ignoring ro/rw, which is a remount, and size options). */
+  compare(m: Mount, spec: MountSpec): Mismatch {
+    if (spec.fstype === 'bind') {
+      const origin = this.origin(spec.source)
+      if (origin === null) return m.root === spec.source ? null : 'wrong-source'
+      return m.dev === origin.dev && m.root === origin.root ? null : 'wrong-source'
+    }
+    if (m.fstype !== spec.fstype) return 'wrong-fstype'
+    if ((spec.fstype === 'null' || spec.fstype === 'nullfs') && m.source !== spec.source) return 'wrong-source'
+    return null
+  }
+
+  /** The (dev, root) a bind of `source` shows in mountinfo, or null when no host mount contains it. */
+  private origin(source: string): BindOrigin | null {
+    const hit = this.cache.get(source)
+    if (hit !== undefined) return hit
+    let dir = source
+    let found: BindOrigin | null = null
+    for (;;) {
+      const host = this.visible.get(dir)
+      if (host && isAtOrBelow(source, host.target)) {
+        const rest = source.slice(dir === '/' ? 0 : dir.length)
+        const root = host.root === '/' ? (rest || '/') : host.root + rest
+        found = {dev: host.dev, root}
+        break
+      }
+      if (dir === '/') break
+      dir = dir.slice(0, dir.lastIndexOf('/')) || '/'
+    }
+    this.cache.set(source, found)
+    return found
+  }
+}

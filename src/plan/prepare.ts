@@ -1,0 +1,75 @@
+import type {Config, PlatformName} from '../config/types.js'
+import {computeDesiredState, parseSlotName} from '../layout/slots.js'
+import type {DesiredState} from '../layout/types.js'
+import {UsageError} from '../errors.js'
+import {parseMountTable} from '../mounttable/parse.js'
+import type {MountTable} from '../mounttable/types.js'
+import {pathExists, readMountsText, resolvePath} from '../platform/host-facts.js'
+import type {Platform} from '../platform/types.js'
+import {normalizeAbs} from '../util/paths.js'
+import {diffSlots} from './diff.js'
+import type {Plan} from './types.js'
+
+/** What a plan is computed from. */
+export interface PlanRequest {
+  config: Config
+  platformName: PlatformName
+  /** The driver used to read the live table (not used with `mountsFile`). */
+  platform: Platform
+  /** `--mounts FILE|-`: a captured table; nothing on the host is probed. */
+  mountsFile?: string
+  mode: 'apply' | 'destroy'
+  /** `--slot` values, validated here. */
+  slots?: string[]
+}
+
+/** A plan with the inputs it was computed from. */
+export interface PreparedPlan {
+  plan: Plan
+  desired: DesiredState
+  table: MountTable
+}
+
+/** Validates `--slot` names: `SL` + at least two digits. */
+export function validateSlotFilter(slots: string[] | undefined): string[] | null {
+  if (!slots || slots.length === 0) return null
+  for (const s of slots) {
+    if (parseSlotName(s) === null) {
+      throw new UsageError('BAD_SLOT', `--slot ${s}: not a slot name`, {suggestions: ['slot names are SL followed by at least two digits: SL00, SL07, SL100']})
+    }
+  }
+  return [...new Set(slots)]
+}
+
+/**
+ * Reads the live (or captured) table, probes the host for the layout's facts, and diffs.
+ * On the live host: the build base is realpath'd, `/usr/src` is mounted when `$SYS/usr/src/sys/Makefile`
+ * exists, bind sources are resolved like the kernel resolves them, and a missing source is a warning.
+ */
+export async function preparePlan(req: PlanRequest): Promise<PreparedPlan> {
+  const slotFilter = validateSlotFilter(req.slots)
+  const d = req.config.directories
+  let table: MountTable
+  let buildBase = normalizeAbs(d.buildbase)
+  let hasUsrSrc = false
+  const warnings: string[] = []
+  if (req.mountsFile !== undefined) {
+    table = parseMountTable(await readMountsText(req.mountsFile), {source: req.mountsFile === '-' ? '<stdin>' : req.mountsFile})
+  } else {
+    table = await req.platform.readMountTable()
+    buildBase = await resolvePath(buildBase)
+    hasUsrSrc = req.platformName !== 'linux' && await pathExists(`${d.system === '/' ? '' : d.system}/usr/src/sys/Makefile`)
+  }
+  const desired = computeDesiredState(req.config, req.platformName, buildBase, {hasUsrSrc})
+  if (req.mountsFile === undefined && desired.slots.length > 0) {
+    const resolved = new Map<string, string>()
+    for (const m of desired.slots[0].mounts) {
+      if (!['bind', 'null', 'nullfs'].includes(m.fstype) || resolved.has(m.source)) continue
+      if (!(await pathExists(m.source))) warnings.push(`source ${m.source} of ${m.path} does not exist: apply will refuse it`)
+      resolved.set(m.source, await resolvePath(m.source))
+    }
+    for (const slot of desired.slots) for (const m of slot.mounts) m.source = resolved.get(m.source) ?? m.source
+  }
+  const plan = diffSlots(desired, table, {mode: req.mode, slotFilter, warnings})
+  return {plan, desired, table}
+}

@@ -1,0 +1,32 @@
+import {lstat} from 'node:fs/promises'
+import {SafetyError} from '../errors.js'
+import {isBelow} from '../util/paths.js'
+
+/**
+ * Refuses a mount target that would be reached through a symlink: every existing path component strictly
+ * below `base` (down to `upTo`, default the target itself) must be a real directory. Mounts follow symlinks,
+ * also absolute ones leading out of the slot. Components that do not exist yet end the walk.
+ */
+export async function assertNoSymlinks(target: string, base: string, upTo: string = target): Promise<void> {
+  if (!isBelow(target, base)) throw new SafetyError('OUTSIDE_BUILD_BASE', `refusing ${target}: not below the build base ${base}`)
+  const parts = upTo.slice(base.length + 1).split('/')
+  let p = base
+  for (const part of parts) {
+    p += '/' + part
+    let st
+    try {
+      st = await lstat(p)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw e
+    }
+    if (st.isSymbolicLink()) {
+      throw new SafetyError('SYMLINK_IN_TARGET', `refusing to mount on ${target}: ${p} is a symbolic link`, {
+        suggestions: ['a symlink in a slot path would let the mount escape the slot; remove it (run `dsynth doctor`)'],
+      })
+    }
+    if (!st.isDirectory()) {
+      throw new SafetyError('NOT_A_DIRECTORY', `refusing to mount on ${target}: ${p} is not a directory`)
+    }
+  }
+}
