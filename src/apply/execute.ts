@@ -1,0 +1,177 @@
+import {stat} from 'node:fs/promises'
+import type {DesiredState, MountSpec} from '../layout/types.js'
+import type {MountTable} from '../mounttable/types.js'
+import {isDsynthError} from '../errors.js'
+import {assertNoSymlinks} from '../platform/safety.js'
+import {ensureTemplate, templateCopyArgv} from '../platform/template.js'
+import type {OpResult, Platform} from '../platform/types.js'
+import {diffSlots} from '../plan/diff.js'
+import type {Change, Plan} from '../plan/types.js'
+import {isAtOrBelow} from '../util/paths.js'
+import type {ApplyEvent, SlotOutcome} from './events.js'
+import {splitAtReveals} from './reveal.js'
+
+/** How to carry out a plan. */
+export interface ExecuteOptions {
+  platform: Platform
+  desired: DesiredState
+  /** Slots worked on at once. */
+  parallelism: number
+  /** How long busy unmounts are retried (with backoff) before they are reported and left in place. */
+  busyTimeoutMs: number
+  /** Aborted on the first Ctrl-C: no new operation starts; running ones finish. */
+  signal?: AbortSignal
+  emit?: (e: ApplyEvent) => void
+  /** Copy the Template into freshly mounted slot roots (C dsynth does); off in unit tests of mount logic. */
+  populate?: boolean
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Every planned target must be inside `<build base>/SLnn` of its slot; anything else is a bug, never acted on. */
+function assertInsideSlot(c: Change, desired: DesiredState): void {
+  const dir = `${desired.buildBase}/${c.slot}`
+  if (!/^SL\d{2,}$/.test(c.slot) || !isAtOrBelow(c.target, dir)) {
+    throw new Error(`internal error: planned target ${c.target} is outside ${dir}`)
+  }
+}
+
+/** Carries out the plan slot by slot, in parallel, keeping the plan order inside each slot. */
+export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<SlotOutcome[]> {
+  for (const c of plan.changes) assertInsideSlot(c, opts.desired)
+  const bySlot = new Map<string, Change[]>()
+  for (const c of plan.changes) {
+    const list = bySlot.get(c.slot)
+    if (list) list.push(c); else bySlot.set(c.slot, [c])
+  }
+  const queue = [...bySlot.keys()]
+  const outcomes: SlotOutcome[] = []
+  let template: Promise<unknown> | undefined
+  const ensureTemplateOnce = () => (template ??= ensureTemplate(opts.desired.buildBase, opts.desired.platform))
+  const worker = async () => {
+    for (let slot = queue.shift(); slot !== undefined; slot = queue.shift()) {
+      if (opts.signal?.aborted) {
+        outcomes.push({slot, ok: false, skipped: true, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
+        continue
+      }
+      outcomes.push(await applySlot(slot, bySlot.get(slot)!, plan, opts, ensureTemplateOnce))
+    }
+  }
+  await Promise.all(Array.from({length: Math.max(1, Math.min(opts.parallelism, queue.length))}, worker))
+  return outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true}))
+}
+
+/** Re-reads the live table and re-plans one slot. */
+async function replanSlot(slot: string, plan: Plan, opts: ExecuteOptions): Promise<{table: MountTable; changes: Change[]}> {
+  const table = await opts.platform.readMountTable()
+  const changes = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: [slot]}).changes
+  return {table, changes}
+}
+
+/** Describes a failed operation from its commands' output. */
+function failure(r: OpResult): string {
+  return r.commands.filter((c) => c.exitCode !== 0).map((c) => `${c.argv.join(' ')}: ${(c.stderr || c.stdout).trim() || `exit ${c.exitCode}`}`).join('; ')
+}
+
+/** Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. */
+async function applySlot(slot: string, initial: Change[], plan: Plan, opts: ExecuteOptions,
+  ensureTemplateOnce: () => Promise<unknown>): Promise<SlotOutcome> {
+  const emit = opts.emit ?? (() => undefined)
+  const base = opts.desired.buildBase
+  const out: SlotOutcome = {slot, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []}
+  const count = (cs: Change[], a: Change['action']) => cs.filter((c) => c.action === a).length
+  emit({type: 'slot-start', slot, changes: initial.length})
+  let changes = initial
+  try {
+    changes = await unmountAll(slot, changes, plan, opts, out, emit)
+    if (count(changes, 'unmount') === 0 && !opts.signal?.aborted) {
+      const spec = (c: Change) => specFor(opts.desired, c)
+      for (const c of changes.filter((x) => x.action === 'remount')) {
+        const r = await opts.platform.remount(spec(c))
+        emit({type: 'op', slot, action: 'remount', targets: [c.target], ok: r.ok, message: r.ok ? undefined : failure(r)})
+        if (!r.ok) out.errors.push(failure(r))
+      }
+      const mounts = changes.filter((x) => x.action === 'mount').map(spec)
+      if (mounts.length > 0 && !opts.signal?.aborted) await mountBatch(slot, mounts, opts, out, emit, ensureTemplateOnce)
+    }
+    changes = (await replanSlot(slot, plan, opts)).changes
+  } catch (e) {
+    out.errors.push(isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
+  }
+  out.unmounted = Math.max(0, count(initial, 'unmount') - count(changes, 'unmount'))
+  out.remounted = Math.max(0, count(initial, 'remount') - count(changes, 'remount'))
+  out.mounted = Math.max(0, count(initial, 'mount') - count(changes, 'mount'))
+  out.ok = changes.length === 0 && out.errors.length === 0
+  emit({type: 'slot-done', slot, ok: out.ok, mounted: out.mounted, unmounted: out.unmounted, remounted: out.remounted,
+    error: out.errors[0]})
+  return out
+}
+
+/** The desired spec a mount/remount change refers to. */
+function specFor(desired: DesiredState, c: Change): MountSpec {
+  const spec = desired.slots.find((s) => s.name === c.slot)?.mounts.find((m) => m.target === c.target)
+  if (!spec) throw new Error(`internal error: no layout entry for ${c.target}`)
+  return spec
+}
+
+/**
+ * Runs the slot's unmounts newest first, in batches that end where a lower layer is revealed (paths are
+ * re-checked for symlinks before the next batch), re-reading the table after each batch. Busy unmounts
+ * are retried with backoff until the busy timeout, then reported with their holders and left in place.
+ */
+async function unmountAll(slot: string, changes: Change[], plan: Plan, opts: ExecuteOptions, out: SlotOutcome,
+  emit: (e: ApplyEvent) => void): Promise<Change[]> {
+  const deadline = Date.now() + opts.busyTimeoutMs
+  let table = await opts.platform.readMountTable()
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    const unmounts = changes.filter((c) => c.action === 'unmount')
+    if (unmounts.length === 0) return changes
+    for (const batch of splitAtReveals(unmounts, table)) {
+      for (const c of batch) await assertNoSymlinks(c.target, opts.desired.buildBase)
+      const r = await opts.platform.unmount(batch.map((c) => c.target))
+      emit({type: 'op', slot, action: 'unmount', targets: batch.map((c) => c.target), ok: r.ok, message: r.ok ? undefined : failure(r)})
+      if (!r.ok) break
+    }
+    ;({table, changes} = await replanSlot(slot, plan, opts))
+    const left = changes.filter((c) => c.action === 'unmount')
+    if (left.length === 0) return changes
+    if (Date.now() >= deadline || opts.signal?.aborted) {
+      const targets = left.map((c) => c.target)
+      const holders = await opts.platform.findHolders([`${opts.desired.buildBase}/${slot}`])
+      out.busy.push({targets, holders})
+      out.errors.push(`${left.length} unmount(s) in ${slot} failed (busy): ${targets.slice(0, 3).join(', ')}${targets.length > 3 ? ', ...' : ''}`)
+      emit({type: 'busy', slot, targets, holders})
+      return changes
+    }
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())))
+  }
+}
+
+/** Checks sources and targets, mounts the batch, and populates a freshly mounted slot root. */
+async function mountBatch(slot: string, specs: MountSpec[], opts: ExecuteOptions, out: SlotOutcome,
+  emit: (e: ApplyEvent) => void, ensureTemplateOnce: () => Promise<unknown>): Promise<void> {
+  const base = opts.desired.buildBase
+  const slotDir = `${base}/${slot}`
+  for (const s of specs) {
+    if (s.fstype !== 'bind' && s.fstype !== 'null' && s.fstype !== 'nullfs') continue
+    const st = await stat(s.source).catch(() => null)
+    if (!st?.isDirectory()) {
+      out.errors.push(`source ${s.source} for ${s.target} is not a directory`)
+      emit({type: 'op', slot, action: 'mount', targets: [s.target], ok: false, message: `source ${s.source} does not exist`})
+      return
+    }
+  }
+  const freshRoot = specs[0].path === '/'
+  // A fresh root is an empty tmpfs: only the path down to the slot directory exists before the batch.
+  if (freshRoot) await assertNoSymlinks(slotDir, base)
+  else for (const s of specs) await assertNoSymlinks(s.target, base)
+  const r = await opts.platform.mount(specs)
+  emit({type: 'op', slot, action: 'mount', targets: specs.map((s) => s.target), ok: r.ok, message: r.ok ? undefined : failure(r)})
+  if (!r.ok) out.errors.push(failure(r))
+  if (freshRoot && opts.populate !== false) {
+    await ensureTemplateOnce()
+    const c = await opts.platform.run(templateCopyArgv(opts.desired.platform, base, slotDir))
+    emit({type: 'op', slot, action: 'template', targets: [slotDir], ok: c.exitCode === 0, message: c.exitCode === 0 ? undefined : c.stderr.trim()})
+    if (c.exitCode !== 0) out.errors.push(`Template copy into ${slotDir} failed: ${c.stderr.trim()}`)
+  }
+}

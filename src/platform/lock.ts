@@ -1,0 +1,145 @@
+import {link, readFile, stat, unlink, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {LockError} from '../errors.js'
+
+/** Who holds the build base lock; written as JSON into the lock file. */
+export interface LockInfo {
+  pid: number
+  command: string
+  user: string
+  host: string
+  /** ISO time the lock was taken. */
+  startedAt: string
+}
+
+/** The lock file of a build base. */
+export function lockPath(buildBase: string): string {
+  return path.join(buildBase, '.dsynth-slots.lock')
+}
+
+/** True when a process with this pid exists (EPERM also means it exists). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Reads the lock; null when there is none, `{corrupt}` when it cannot be parsed (half-written). */
+export async function readLock(buildBase: string): Promise<LockInfo | {corrupt: string} | null> {
+  let text: string
+  try {
+    text = await readFile(lockPath(buildBase), 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+  try {
+    const info = JSON.parse(text) as LockInfo
+    if (typeof info.pid !== 'number') throw new Error('no pid')
+    return info
+  } catch {
+    return {corrupt: text.slice(0, 200)}
+  }
+}
+
+/** One line naming the holder: `pid 1234 (dsynth apply) by root@host since 2026-...`. */
+export function describeHolder(info: LockInfo): string {
+  return `pid ${info.pid} (${info.command}) by ${info.user}@${info.host} since ${info.startedAt}`
+}
+
+/** A held lock; release() removes it only while it is still ours. */
+export interface HeldLock {
+  info: LockInfo
+  /** True when a dead holder's lock was taken over. */
+  tookOver: LockInfo | null
+  release(): Promise<void>
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Takes the build base lock: created atomically (link of a complete temporary file, so the lock is never
+ * half-written); a lock whose pid is dead is taken over (serialised through a short-lived `.break` file);
+ * otherwise waits up to `timeoutMs`, then fails naming the holder.
+ */
+export async function acquireLock(buildBase: string, command: string, timeoutMs: number): Promise<HeldLock> {
+  const file = lockPath(buildBase)
+  const info: LockInfo = {pid: process.pid, command, user: os.userInfo().username, host: os.hostname(), startedAt: new Date().toISOString()}
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(info) + '\n')
+  const deadline = Date.now() + timeoutMs
+  let tookOver: LockInfo | null = null
+  try {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        await link(tmp, file)
+        break
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new LockError('LOCK_IO', `cannot create lock ${file}: ${(e as Error).message}`, {cause: e})
+      }
+      const held = await readLock(buildBase)
+      if (held !== null && 'pid' in held && !pidAlive(held.pid)) {
+        if (await breakStaleLock(file, held)) { tookOver = held; continue }
+      } else if (held !== null && 'corrupt' in held && await olderThan(file, 10_000)) {
+        await unlink(file).catch(() => undefined)
+        continue
+      }
+      if (Date.now() >= deadline) {
+        const who = held !== null && 'pid' in held ? describeHolder(held) : 'an unreadable lock file'
+        throw new LockError('LOCK_HELD', `the build base ${buildBase} is locked by ${who}`, {
+          suggestions: ['wait for it to finish, pass --lock-timeout 2m to wait longer, or run `dsynth force-unlock` if it is gone'],
+        })
+      }
+      await sleep(Math.min(delay, Math.max(10, deadline - Date.now())))
+    }
+  } finally {
+    await unlink(tmp).catch(() => undefined)
+  }
+  return {
+    info, tookOver,
+    async release() {
+      const now = await readLock(buildBase).catch(() => null)
+      if (now !== null && 'pid' in now && now.pid === info.pid && now.startedAt === info.startedAt) await unlink(file).catch(() => undefined)
+    },
+  }
+}
+
+/** Removes a dead holder's lock; only one process wins the `.break` file, and it re-checks before unlinking. */
+async function breakStaleLock(file: string, seen: LockInfo): Promise<boolean> {
+  const brk = `${file}.break`
+  try {
+    await writeFile(brk, String(process.pid), {flag: 'wx'})
+  } catch {
+    if (await olderThan(brk, 10_000)) await unlink(brk).catch(() => undefined)
+    return false
+  }
+  try {
+    const again = await readLock(path.dirname(file))
+    if (again === null || !('pid' in again) || again.pid !== seen.pid || again.startedAt !== seen.startedAt) return false
+    await unlink(file)
+    return true
+  } finally {
+    await unlink(brk).catch(() => undefined)
+  }
+}
+
+/** True when `file` exists and was last modified more than `ms` ago. */
+async function olderThan(file: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(file)).mtimeMs > ms
+  } catch {
+    return false
+  }
+}
+
+/** Removes the lock whoever holds it (`dsynth force-unlock`); returns what was removed. */
+export async function forceUnlock(buildBase: string): Promise<LockInfo | {corrupt: string} | null> {
+  const held = await readLock(buildBase)
+  if (held !== null) await unlink(lockPath(buildBase)).catch(() => undefined)
+  return held
+}

@@ -1,0 +1,67 @@
+import {chmod, copyFile, mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import type {PlatformName} from '../config/types.js'
+import {runCommand} from './exec.js'
+import {pathExists} from './host-facts.js'
+
+/** Marker C dsynth writes next to a complete Template (`BuildBase/.template.good`). */
+export const TEMPLATE_MARKER = '.template.good'
+
+/** Linux device nodes of a slot's tmpfs /dev: name, major, minor (never the host's devtmpfs). */
+export const LINUX_DEV_NODES: ReadonlyArray<[string, number, number]> = [
+  ['null', 1, 3], ['zero', 1, 5], ['full', 1, 7], ['random', 1, 8], ['urandom', 1, 9], ['tty', 5, 0],
+]
+
+/** The files and directories a minimal Template must have; used by doctor to call one incomplete. */
+export function templateEntries(platform: PlatformName): string[] {
+  const common = ['etc/passwd', 'etc/group', 'etc/hosts', 'tmp', 'var/tmp', 'var/run', 'var/db', 'root']
+  return platform === 'linux' ? [...common, ...LINUX_DEV_NODES.map(([n]) => `dev/${n}`)] : common
+}
+
+/**
+ * Creates a minimal Template when `<buildBase>/Template` has no `.template.good` marker: /etc basics,
+ * /tmp and /var/tmp 1777, /var/run, /root, and on Linux /dev nodes, enough for `sh`, `make` and `cc` in
+ * a chroot. An existing Template with its marker (C dsynth's own) is used as it is. Returns true when created.
+ */
+export async function ensureTemplate(buildBase: string, platform: PlatformName): Promise<boolean> {
+  const dir = path.join(buildBase, 'Template')
+  const marker = path.join(buildBase, TEMPLATE_MARKER)
+  if (await pathExists(marker) && await pathExists(dir)) return false
+  for (const d of ['etc', 'tmp', 'var/tmp', 'var/run', 'var/db', 'var/cache', 'root', 'dev', 'usr']) {
+    await mkdir(path.join(dir, d), {recursive: true})
+  }
+  await chmod(path.join(dir, 'tmp'), 0o1777)
+  await chmod(path.join(dir, 'var/tmp'), 0o1777)
+  await writeFile(path.join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n')
+  await writeFile(path.join(dir, 'etc/group'), 'root:x:0:\nwheel:x:0:root\nnogroup:x:65534:\n')
+  await writeFile(path.join(dir, 'etc/hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost\n')
+  try {
+    await copyFile('/etc/resolv.conf', path.join(dir, 'etc/resolv.conf'))
+  } catch { /* offline host: builds that fetch will say so */ }
+  if (platform === 'linux') {
+    for (const [name, major, minor] of LINUX_DEV_NODES) {
+      const node = path.join(dir, 'dev', name)
+      if (!(await pathExists(node))) await runCommand(['mknod', '-m', '666', node, 'c', String(major), String(minor)])
+    }
+    for (const [name, to] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
+      if (!(await pathExists(path.join(dir, 'dev', name)))) await symlink(to, path.join(dir, 'dev', name)).catch(() => undefined)
+    }
+  }
+  await writeFile(marker, `created by dsynth ${new Date().toISOString()}\n`)
+  return true
+}
+
+/** argv that copies the Template into a freshly mounted slot root, like C dsynth's `cp -Rp Template/. SLnn`. */
+export function templateCopyArgv(platform: PlatformName, buildBase: string, slotDir: string): string[] {
+  const from = path.join(buildBase, 'Template') + '/.'
+  return platform === 'linux' ? ['cp', '-a', from, slotDir] : ['cp', '-Rp', from, slotDir]
+}
+
+/** Reads the Template marker (for doctor); null when missing. */
+export async function readTemplateMarker(buildBase: string): Promise<string | null> {
+  try {
+    return await readFile(path.join(buildBase, TEMPLATE_MARKER), 'utf8')
+  } catch {
+    return null
+  }
+}
