@@ -3,6 +3,7 @@ import type {Config, PlatformName} from '../config/types.js'
 import {PlanFileError, SafetyError, UsageError} from '../errors.js'
 import {parseSlotName} from '../layout/slots.js'
 import {pathExists, resolvePath} from '../platform/host-facts.js'
+import {writeLastRun} from '../platform/last-run.js'
 import {acquireLock, describeHolder} from '../platform/lock.js'
 import {removeTreeOnDevice} from '../platform/remove-tree.js'
 import type {Platform} from '../platform/types.js'
@@ -114,6 +115,8 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
       }
     }
   }
+  await writeLastRun(buildBase, {finishedAt: new Date().toISOString(), mode, ok: remaining.changes.length === 0 && errors.length === 0,
+    busy: outcomes.flatMap((o) => o.busy.map((b) => ({slot: o.slot, ...b}))), errors}).catch(() => undefined)
   const totals = {mounted: 0, remounted: 0, unmounted: 0}
   for (const o of outcomes) { totals.mounted += o.mounted; totals.remounted += o.remounted; totals.unmounted += o.unmounted }
   const interrupted = req.signal?.aborted === true
