@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   emit?: (e: ApplyEvent) => void
   /** Copy the Template into freshly mounted slot roots (C dsynth does); off in unit tests of mount logic. */
   populate?: boolean
+  /** The table the plan was computed from (saves a read before the first unmount batch). */
+  table?: MountTable
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -58,6 +60,21 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
     }
   }
   await Promise.all(Array.from({length: Math.max(1, Math.min(opts.parallelism, queue.length))}, worker))
+  // One read of the live table verifies every slot at once.
+  const left = diffSlots(opts.desired, await opts.platform.readMountTable(), {mode: plan.mode, slotFilter: plan.slotFilter}).changes
+  const emit = opts.emit ?? (() => undefined)
+  for (const out of outcomes) {
+    if (out.skipped) continue
+    const initial = bySlot.get(out.slot)!
+    const now = left.filter((c) => c.slot === out.slot)
+    const count = (cs: Change[], a: Change['action']) => cs.filter((c) => c.action === a).length
+    out.unmounted = Math.max(0, count(initial, 'unmount') - count(now, 'unmount'))
+    out.remounted = Math.max(0, count(initial, 'remount') - count(now, 'remount'))
+    out.mounted = Math.max(0, count(initial, 'mount') - count(now, 'mount'))
+    out.ok = now.length === 0 && out.errors.length === 0
+    emit({type: 'slot-done', slot: out.slot, ok: out.ok, mounted: out.mounted, unmounted: out.unmounted, remounted: out.remounted,
+      error: out.errors[0]})
+  }
   return outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true}))
 }
 
@@ -73,18 +90,16 @@ function failure(r: OpResult): string {
   return r.commands.filter((c) => c.exitCode !== 0).map((c) => `${c.argv.join(' ')}: ${(c.stderr || c.stdout).trim() || `exit ${c.exitCode}`}`).join('; ')
 }
 
-/** Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. */
+/** Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. Counts come from the final check. */
 async function applySlot(slot: string, initial: Change[], plan: Plan, opts: ExecuteOptions,
   ensureTemplateOnce: () => Promise<unknown>): Promise<SlotOutcome> {
   const emit = opts.emit ?? (() => undefined)
-  const base = opts.desired.buildBase
   const out: SlotOutcome = {slot, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []}
-  const count = (cs: Change[], a: Change['action']) => cs.filter((c) => c.action === a).length
   emit({type: 'slot-start', slot, changes: initial.length})
   let changes = initial
   try {
-    changes = await unmountAll(slot, changes, plan, opts, out, emit)
-    if (count(changes, 'unmount') === 0 && !opts.signal?.aborted) {
+    if (changes.some((c) => c.action === 'unmount')) changes = await unmountAll(slot, changes, plan, opts, out, emit)
+    if (!changes.some((c) => c.action === 'unmount') && !opts.signal?.aborted) {
       const spec = (c: Change) => specFor(opts.desired, c)
       for (const c of changes.filter((x) => x.action === 'remount')) {
         const r = await opts.platform.remount(spec(c))
@@ -94,16 +109,9 @@ async function applySlot(slot: string, initial: Change[], plan: Plan, opts: Exec
       const mounts = changes.filter((x) => x.action === 'mount').map(spec)
       if (mounts.length > 0 && !opts.signal?.aborted) await mountBatch(slot, mounts, opts, out, emit, ensureTemplateOnce)
     }
-    changes = (await replanSlot(slot, plan, opts)).changes
   } catch (e) {
     out.errors.push(isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
   }
-  out.unmounted = Math.max(0, count(initial, 'unmount') - count(changes, 'unmount'))
-  out.remounted = Math.max(0, count(initial, 'remount') - count(changes, 'remount'))
-  out.mounted = Math.max(0, count(initial, 'mount') - count(changes, 'mount'))
-  out.ok = changes.length === 0 && out.errors.length === 0
-  emit({type: 'slot-done', slot, ok: out.ok, mounted: out.mounted, unmounted: out.unmounted, remounted: out.remounted,
-    error: out.errors[0]})
   return out
 }
 
@@ -122,7 +130,7 @@ function specFor(desired: DesiredState, c: Change): MountSpec {
 async function unmountAll(slot: string, changes: Change[], plan: Plan, opts: ExecuteOptions, out: SlotOutcome,
   emit: (e: ApplyEvent) => void): Promise<Change[]> {
   const deadline = Date.now() + opts.busyTimeoutMs
-  let table = await opts.platform.readMountTable()
+  let table = opts.table ?? await opts.platform.readMountTable()
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
     const unmounts = changes.filter((c) => c.action === 'unmount')
     if (unmounts.length === 0) return changes

@@ -98,7 +98,7 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   await refuseMissingSources(plan)
   if (!saved && !(await req.approve(plan))) return {ok: false, status: 'declined', plan, remaining: null, ...empty}
   const outcomes = await executePlan(plan, {platform: req.platform, desired, parallelism: req.parallelism,
-    busyTimeoutMs: req.busyTimeoutMs, signal: req.signal, emit: req.onEvent})
+    busyTimeoutMs: req.busyTimeoutMs, signal: req.signal, emit: req.onEvent, table: prepared.table})
   const table = await req.platform.readMountTable()
   const remaining = diffSlots(desired, table, {mode, slotFilter: plan.slotFilter})
   const errors = outcomes.flatMap((o) => o.errors)
