@@ -70,7 +70,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 export async function acquireLock(buildBase: string, command: string, timeoutMs: number): Promise<HeldLock> {
   const file = lockPath(buildBase)
   const info: LockInfo = {pid: process.pid, command, user: os.userInfo().username, host: os.hostname(), startedAt: new Date().toISOString()}
-  const tmp = `${file}.${process.pid}.tmp`
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   await writeFile(tmp, JSON.stringify(info) + '\n')
   const deadline = Date.now() + timeoutMs
   let tookOver: LockInfo | null = null

@@ -1,0 +1,70 @@
+import {expect} from 'chai'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {LockError} from '../../src/errors.js'
+import {acquireLock, forceUnlock, lockPath, pidAlive, readLock} from '../../src/platform/lock.js'
+
+describe('platform/lock', () => {
+  let base: string
+  beforeEach(async () => { base = await mkdtemp(path.join(os.tmpdir(), 'dsynth-lock-')) })
+
+  it('records pid, command, user, host and start time, and releases', async () => {
+    const lock = await acquireLock(base, 'dsynth apply', 0)
+    const info = JSON.parse(await readFile(lockPath(base), 'utf8'))
+    expect(info).to.include({pid: process.pid, command: 'dsynth apply', user: os.userInfo().username, host: os.hostname()})
+    expect(Date.parse(info.startedAt)).to.be.closeTo(Date.now(), 5000)
+    await lock.release()
+    expect(await readLock(base)).to.equal(null)
+  })
+
+  it('fails at once naming the holder when the lock is held and the timeout is 0', async () => {
+    const first = await acquireLock(base, 'dsynth apply', 0)
+    try {
+      await acquireLock(base, 'dsynth destroy', 0)
+      expect.fail('second lock was granted')
+    } catch (e) {
+      expect(e).to.be.instanceOf(LockError)
+      expect((e as LockError).exit).to.equal(1)
+      expect((e as Error).message).to.contain(`locked by pid ${process.pid} (dsynth apply)`)
+    } finally {
+      await first.release()
+    }
+  })
+
+  it('waits up to the timeout and gets the lock when the holder releases it', async () => {
+    const first = await acquireLock(base, 'first', 0)
+    setTimeout(() => void first.release(), 200)
+    const t0 = Date.now()
+    const second = await acquireLock(base, 'second', 5000)
+    expect(Date.now() - t0).to.be.within(150, 4000)
+    expect((await readLock(base)) as {command: string}).to.include({command: 'second'})
+    await second.release()
+  })
+
+  it('takes over a lock whose pid is dead', async () => {
+    await writeFile(lockPath(base), JSON.stringify({pid: 2 ** 22 + 12345, command: 'dsynth apply', user: 'root', host: 'x', startedAt: '2026-01-01T00:00:00Z'}))
+    expect(pidAlive(2 ** 22 + 12345)).to.equal(false)
+    const lock = await acquireLock(base, 'dsynth apply', 0)
+    expect(lock.tookOver).to.include({pid: 2 ** 22 + 12345})
+    await lock.release()
+  })
+
+  it('only one of many simultaneous takeovers of a stale lock wins', async () => {
+    await writeFile(lockPath(base), JSON.stringify({pid: 2 ** 22 + 999, command: 'x', user: 'root', host: 'x', startedAt: 'then'}))
+    const results = await Promise.allSettled(Array.from({length: 8}, (_, i) => acquireLock(base, `p${i}`, 0)))
+    const won = results.filter((r) => r.status === 'fulfilled')
+    // every acquireLock of this process shares one pid, so a winner's lock is "alive" for the others: exactly one wins
+    expect(won).to.have.length(1)
+    await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLock>>>).value.release()
+  })
+
+  it('release never removes somebody else\'s lock; force-unlock removes any', async () => {
+    const lock = await acquireLock(base, 'mine', 0)
+    await writeFile(lockPath(base), JSON.stringify({pid: process.pid, command: 'other', user: 'root', host: 'x', startedAt: 'later'}))
+    await lock.release()
+    expect((await readLock(base)) as {command: string}).to.include({command: 'other'})
+    expect(await forceUnlock(base)).to.include({command: 'other'})
+    expect(await readLock(base)).to.equal(null)
+  })
+})
