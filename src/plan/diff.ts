@@ -50,13 +50,15 @@ export function observedSlots(table: MountTable, buildBase: string): Map<string,
 export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOptions): Plan {
   const base = desired.buildBase
   const observed = observedSlots(table, base)
-  const hostMounts = table.mounts.filter((m) => !isAtOrBelow(m.target, base))
-  const matcher = new SpecMatcher(hostMounts)
+  // everything but the slots: the build base itself is often a filesystem of its own that bind sources live on
+  const inSlots = new Set<Mount>([...observed.values()].flatMap((s) => s.mounts))
+  const matcher = new SpecMatcher(table.mounts.filter((m) => !inSlots.has(m)))
   const names = new Set<string>([...desired.slots.map((s) => s.name), ...observed.keys()])
   const filter = opts.slotFilter === null ? null : new Set(opts.slotFilter)
   const keyed: Keyed[] = []
   const slotStates: SlotStatus[] = []
-  const ordered = [...names].map((name) => desired.slots.find((s) => s.name === name) ?? observed.get(name)!)
+  const byName = new Map(desired.slots.map((s) => [s.name, s]))
+  const ordered = [...names].map((name) => byName.get(name) ?? observed.get(name)!)
     .sort((a, b) => a.index - b.index)
   for (const {name, index} of ordered) {
     if (filter && !filter.has(name)) continue
@@ -125,8 +127,9 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
   } else {
     for (const list of atTarget.values()) for (const m of list.slice(1)) drop(m, 'stacked', 'stacked')
     const kept = mounts.filter((m) => !unmount.has(m))
-    const keptAt = new Map(kept.map((m) => [rel(m), m]))
-    if (kept.some((m) => misplaced(m, rel(m), keptAt, specAt))) {
+    const keptRoot = kept.find((m) => m.target === dir)
+    const memo = new Map<Mount, boolean>()
+    if (kept.some((m) => misplaced(m, keptRoot, byId, memo))) {
       for (const m of kept) unmount.set(m, 'misplaced')
     } else {
       for (const m of kept) {
@@ -146,7 +149,7 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
   const keyed: Keyed[] = []
   for (const [m, reason] of unmount) {
     keyed.push({seq: m.seq, slotIndex: index, change: {action: 'unmount', slot: name, target: m.target, fstype: m.fstype,
-      source: m.source, options: [...m.options], reason, layer: layer.get(m) ?? 1}})
+      source: shownSource(m), options: [...m.options], reason, layer: layer.get(m) ?? 1}})
   }
   for (const m of remount) {
     const s = specAt.get(rel(m))!
@@ -166,20 +169,31 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
         source: s.source, options: [...s.options], reason, layer: 0}})
     }
   }
-  const status: SlotStatus = {name, index, state: slotState(spec === null, stacked, mounts.length, keyed),
+  // the state describes the slot against its layout whatever the mode: --destroy changes what is done, not what is there
+  const state = mode === 'destroy' && spec !== null
+    ? diffSlot(name, index, spec, mounts, 'apply', matcher, base).status.state
+    : slotState(spec === null, stacked, mounts.length, keyed)
+  const status: SlotStatus = {name, index, state,
     layers, observed: mounts.length, desired: specs.length}
   return {keyed, status}
 }
 
-/** A kept mount that does not sit on the kept mount of its layout parent (or, for the root, on nothing in the slot). */
-function misplaced(m: Mount, path: string, keptAt: Map<string, Mount>, specAt: Map<string, MountSpec>): boolean {
-  if (path === '/') return false
-  let parentPath = path
-  do {
-    parentPath = parentPath.slice(0, parentPath.lastIndexOf('/')) || '/'
-  } while (parentPath !== '/' && !keptAt.has(parentPath) && !specAt.has(parentPath))
-  const parent = keptAt.get(parentPath)
-  return parent === undefined || m.parent !== parent.id
+/**
+ * A kept mount whose chain of parents does not lead to the slot's kept root: it sits on the host filesystem (no root,
+ * or a root mounted after it). Following parents rather than paths lets a layout mount that a foreign one covers stay.
+ * `memo` holds the answer for every mount walked, so a slot costs linear time however deep its chains are.
+ */
+function misplaced(m: Mount, root: Mount | undefined, byId: Map<number, Mount>, memo: Map<Mount, boolean>): boolean {
+  const walked: Mount[] = []
+  let result = true
+  for (let p: Mount | undefined = m; p !== undefined; p = p.parent === null ? undefined : byId.get(p.parent)) {
+    const known = memo.get(p)
+    if (known !== undefined) { result = known; break }
+    if (p === root) { result = false; break }
+    walked.push(p)
+  }
+  for (const w of walked) memo.set(w, result)
+  return result
 }
 
 /** First that applies: extra, stacked, missing, drifted, partial, ok. */
@@ -192,11 +206,16 @@ function slotState(extra: boolean, stacked: boolean, observed: number, keyed: Ke
   return 'ok'
 }
 
+/** The source of an observed mount for people: a Linux bind shows its device and the directory bound, as findmnt does. */
+function shownSource(m: Mount): string {
+  return m.root === '/' || m.root === '' ? m.source : `${m.source}[${m.root}]`
+}
+
 /** The live mounts at or below the build base, with parents as list indexes, for the plan record. */
 function recordObserved(table: MountTable, base: string): ObservedMount[] {
   const under = table.mounts.filter((m) => isAtOrBelow(m.target, base))
   const pos = new Map(under.map((m, i) => [m.id, i]))
-  return under.map((m) => ({source: m.source, target: m.target, fstype: m.fstype, options: [...m.options],
+  return under.map((m) => ({source: m.source, target: m.target, fstype: m.fstype, options: [...m.options], root: m.root, dev: m.dev,
     parent: m.parent === null ? -1 : pos.get(m.parent) ?? -1}))
 }
 

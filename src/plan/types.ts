@@ -27,7 +27,7 @@ export interface Change {
   target: string
   /** Filesystem type (desired for mount/remount, observed for unmount). */
   fstype: string
-  /** Source (desired for mount/remount, observed for unmount). */
+  /** Source (desired for mount/remount, observed for unmount; a Linux bind as findmnt shows it, `/dev/vda1[/usr/bin]`). */
   source: string
   /** Options (desired for mount/remount, observed for unmount). */
   options: string[]
@@ -58,6 +58,10 @@ export interface ObservedMount {
   target: string
   fstype: string
   options: string[]
+  /** Linux mountinfo: the directory of the source filesystem that is mounted (what a bind binds); `/` otherwise. */
+  root: string
+  /** Linux mountinfo: major:minor of the filesystem; '' for BSD tables. */
+  dev: string
   /** Index in this list of the mount it sits on, or -1 when that is outside the build base. */
   parent: number
 }

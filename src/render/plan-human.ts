@@ -2,11 +2,10 @@ import type {ChalkInstance} from 'chalk'
 import type {Change, Plan, SlotStatus} from '../plan/types.js'
 import {GLYPHS, paint} from './symbols.js'
 
-/** Header of one slot block: `SL00  stacked: 3 layers, 66 mounts (want 1 layer of 22)`. */
+/** Header of one slot block, exactly as the issue gives it: `SL00  stacked: 3 layers, 66 mounts`. */
 export function slotHeader(s: SlotStatus): string {
   const layers = `${s.layers} ${s.layers === 1 ? 'layer' : 'layers'}`
-  const want = s.desired === 0 ? 'want none' : `want 1 layer of ${s.desired}`
-  return `${s.name}  ${s.state}: ${layers}, ${s.observed} ${s.observed === 1 ? 'mount' : 'mounts'} (${want})`
+  return `${s.name}  ${s.state}: ${layers}, ${s.observed} ${s.observed === 1 ? 'mount' : 'mounts'}`
 }
 
 /** Column widths of the change lines. */
