@@ -28,13 +28,18 @@ export class SpecMatcher {
   /** Null when `m` is what `spec` asks for (ignoring ro/rw, which is a remount, and size options). */
   compare(m: Mount, spec: MountSpec): Mismatch {
     if (spec.fstype === 'bind') {
-      const origin = this.origin(spec.source)
-      if (origin === null) return m.root === spec.source ? null : 'wrong-source'
-      return m.dev === origin.dev && m.root === origin.root ? null : 'wrong-source'
+      const sources = [spec.source, mergedUsrAlias(spec.source)].filter((s): s is string => s !== null)
+      return sources.some((source) => this.isBindOf(m, source)) ? null : 'wrong-source'
     }
     if (m.fstype !== spec.fstype) return 'wrong-fstype'
     if ((spec.fstype === 'null' || spec.fstype === 'nullfs') && m.source !== spec.source) return 'wrong-source'
     return null
+  }
+
+  /** True when the Linux mount `m` is a bind of the directory `source`. */
+  private isBindOf(m: Mount, source: string): boolean {
+    const origin = this.origin(source)
+    return origin === null ? m.root === source : m.dev === origin.dev && m.root === origin.root
   }
 
   /** The (dev, root) a bind of `source` shows in mountinfo, or null when no host mount contains it. */
@@ -57,4 +62,15 @@ export class SpecMatcher {
     this.cache.set(source, found)
     return found
   }
+}
+
+/**
+ * On a merged-/usr system `/bin` is a symlink to `usr/bin`, and a bind of it shows `/usr/bin` in mountinfo. The live
+ * host resolves sources with realpath; a captured table cannot be probed, so `/bin`, `/sbin`, `/lib` and `/lib64`
+ * (under Directory_system) also match their `/usr` counterparts.
+ */
+export function mergedUsrAlias(source: string): string | null {
+  const m = /^(.*)\/(bin|sbin|lib|lib64)$/.exec(source)
+  if (!m || m[1].endsWith('/usr')) return null
+  return `${m[1]}/usr/${m[2]}`
 }

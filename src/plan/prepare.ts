@@ -6,7 +6,7 @@ import {parseMountTable} from '../mounttable/parse.js'
 import type {MountTable} from '../mounttable/types.js'
 import {pathExists, readMountsText, resolvePath} from '../platform/host-facts.js'
 import type {Platform} from '../platform/types.js'
-import {normalizeAbs} from '../util/paths.js'
+import {isAtOrBelow, normalizeAbs} from '../util/paths.js'
 import {diffSlots} from './diff.js'
 import type {Plan} from './types.js'
 
@@ -69,6 +69,11 @@ export async function preparePlan(req: PlanRequest): Promise<PreparedPlan> {
       resolved.set(m.source, await resolvePath(m.source))
     }
     for (const slot of desired.slots) for (const m of slot.mounts) m.source = resolved.get(m.source) ?? m.source
+  }
+  for (const name of slotFilter ?? []) {
+    if (parseSlotName(name)! >= desired.slots.length && !table.mounts.some((m) => isAtOrBelow(m.target, `${buildBase}/${name}`))) {
+      warnings.push(`--slot ${name}: not a slot of this configuration (Number_of_builders= ${desired.slots.length}) and nothing is mounted there`)
+    }
   }
   const plan = diffSlots(desired, table, {mode: req.mode, slotFilter, warnings})
   return {plan, desired, table}

@@ -53,6 +53,11 @@ describe('plan/diff: Linux mountinfo', () => {
     ['/proc is a tmpfs', false, at('/proc', (i) => ({...i, fstype: 'tmpfs', source: 'tmpfs'})),
       ['- /build/SL00/proc wrong-fstype', '+ /build/SL00/proc wrong-fstype'], 'drifted'],
     ['/usr/local missing', false, at('/usr/local', () => null), ['+ /build/SL00/usr/local missing'], 'partial'],
+    // a captured table of a merged-/usr host: /bin was bound through the /bin -> usr/bin symlink
+    ['merged /usr: /bin shows /usr/bin, /lib64 shows /usr/lib64', false,
+      (m, i) => (m.path === '/bin' || m.path === '/lib64' ? {...i, root: `/usr${m.path}`} : i), [], 'ok'],
+    ['merged /usr alias does not excuse another directory', false, at('/bin', (i) => ({...i, root: '/usr/sbin'})),
+      ['- /build/SL00/bin wrong-source', '+ /build/SL00/bin wrong-source'], 'drifted'],
   ]
   for (const [name, separateBuild, edit, changes, state] of cases) {
     it(name, () => {
