@@ -1,0 +1,7 @@
+#include "base.h"
+
+int
+base_value(void)
+{
+	return 40;
+}

@@ -1,0 +1,7 @@
+#include "greet.h"
+
+const char *
+greet_word(int hello)
+{
+	return hello ? "hello" : "goodbye";
+}

@@ -1,0 +1,8 @@
+#include <base.h>
+#include "mid.h"
+
+int
+mid_value(void)
+{
+	return base_value() + 2;
+}
