@@ -37,6 +37,8 @@ export interface ApplyRequest {
   onEvent?: (e: ApplyEvent) => void
   /** Notes for the user (lock taken over, directories removed...). */
   onNote?: (note: string) => void
+  /** The caller already holds the build base lock (`dsynth build` holds it for the whole build). */
+  lockHeld?: boolean
 }
 
 /** How an apply ended. */
@@ -64,6 +66,7 @@ export async function runApply(req: ApplyRequest): Promise<ApplyResult> {
     req.onPlan?.(prepared.plan, prepared)
     return {ok: true, status: 'no-changes', plan: prepared.plan, outcomes: [], remaining: null, totals: {mounted: 0, remounted: 0, unmounted: 0}, removed: [], errors: []}
   }
+  if (req.lockHeld) return applyLocked(req, buildBase)
   const lock = await acquireLock(buildBase, req.command, req.lockTimeoutMs)
   if (lock.tookOver) req.onNote?.(`took over a stale lock of ${describeHolder(lock.tookOver)} (process gone)`)
   try {

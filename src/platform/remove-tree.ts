@@ -25,3 +25,25 @@ export async function removeTreeOnDevice(dir: string, dev: number): Promise<void
   }
   await rmdir(dir)
 }
+
+/**
+ * Empties the writable state of a mounted slot root: removes everything in the root filesystem except the
+ * mount points in `mountPoints` and the directories leading to them (which are walked, not removed).
+ * Never descends into another filesystem (st_dev of the root, `dev`).
+ */
+export async function clearAroundMounts(root: string, mountPoints: ReadonlySet<string>, dev: number): Promise<void> {
+  const keep = (p: string) => {
+    for (const m of mountPoints) if (m === p || m.startsWith(p + '/')) return true
+    return false
+  }
+  for (const name of await readdir(root)) {
+    const p = path.join(root, name)
+    if (mountPoints.has(p)) continue
+    const st = await lstat(p)
+    if (st.isDirectory() && keep(p)) {
+      if (st.dev === dev) await clearAroundMounts(p, mountPoints, dev)
+      continue
+    }
+    await removeTreeOnDevice(p, dev)
+  }
+}

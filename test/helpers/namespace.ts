@@ -46,6 +46,11 @@ export interface World {
 
 const worlds: string[] = []
 
+/** Registers a temporary directory to remove after the suite (once nothing is mounted below it). */
+export function trackTempDir(dir: string): void {
+  worlds.push(dir)
+}
+
 /** Removes every world the tests made, once nothing is mounted below them (their namespaces are gone). */
 export async function removeWorlds(): Promise<void> {
   const mountinfo = await readFile('/proc/self/mountinfo', 'utf8')
