@@ -145,7 +145,8 @@ async function unmountAll(slot: string, changes: Change[], plan: Plan, opts: Exe
     if (left.length === 0) return changes
     if (Date.now() >= deadline || opts.signal?.aborted) {
       const targets = left.map((c) => c.target)
-      const holders = await opts.platform.findHolders([`${opts.desired.buildBase}/${slot}`])
+      // each busy mount is its own filesystem, and BSD's `fstat -f DIR` only looks at the filesystem holding DIR
+      const holders = await opts.platform.findHolders([...new Set([`${opts.desired.buildBase}/${slot}`, ...targets])])
       out.busy.push({targets, holders})
       out.errors.push(`${left.length} unmount(s) in ${slot} failed (busy): ${targets.slice(0, 3).join(', ')}${targets.length > 3 ? ', ...' : ''}`)
       emit({type: 'busy', slot, targets, holders})
@@ -176,7 +177,9 @@ async function mountBatch(slot: string, specs: MountSpec[], opts: ExecuteOptions
   const r = await opts.platform.mount(specs)
   emit({type: 'op', slot, action: 'mount', targets: specs.map((s) => s.target), ok: r.ok, message: r.ok ? undefined : failure(r)})
   if (!r.ok) out.errors.push(failure(r))
-  if (freshRoot && opts.populate !== false) {
+  // without its tmpfs the copy would land in the slot directory on the build base's own filesystem
+  const rootMounted = async () => r.ok || (await opts.platform.readMountTable()).mounts.some((m) => m.target === slotDir)
+  if (freshRoot && opts.populate !== false && await rootMounted()) {
     await ensureTemplateOnce()
     const c = await opts.platform.run(templateCopyArgv(opts.desired.platform, base, slotDir))
     emit({type: 'op', slot, action: 'template', targets: [slotDir], ok: c.exitCode === 0, message: c.exitCode === 0 ? undefined : c.stderr.trim()})
