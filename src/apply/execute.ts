@@ -59,10 +59,10 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
       outcomes.push(await applySlot(slot, bySlot.get(slot)!, plan, opts, ensureTemplateOnce))
     }
   }
+  const emit = opts.emit ?? (() => undefined)
   await Promise.all(Array.from({length: Math.max(1, Math.min(opts.parallelism, queue.length))}, worker))
   // One read of the live table verifies every slot at once.
   const left = diffSlots(opts.desired, await opts.platform.readMountTable(), {mode: plan.mode, slotFilter: plan.slotFilter}).changes
-  const emit = opts.emit ?? (() => undefined)
   for (const out of outcomes) {
     if (out.skipped) continue
     const initial = bySlot.get(out.slot)!
@@ -71,9 +71,13 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
     out.unmounted = Math.max(0, count(initial, 'unmount') - count(now, 'unmount'))
     out.remounted = Math.max(0, count(initial, 'remount') - count(now, 'remount'))
     out.mounted = Math.max(0, count(initial, 'mount') - count(now, 'mount'))
-    out.ok = now.length === 0 && out.errors.length === 0
-    emit({type: 'slot-done', slot: out.slot, ok: out.ok, mounted: out.mounted, unmounted: out.unmounted, remounted: out.remounted,
-      error: out.errors[0]})
+    const verified = now.length === 0 && out.errors.length === 0
+    // slot-done went out when the slot's own work ended; say so again only when the check disagrees
+    if (verified !== out.ok) {
+      emit({type: 'slot-done', slot: out.slot, ok: verified, mounted: out.mounted, unmounted: out.unmounted, remounted: out.remounted,
+        error: out.errors[0] ?? `${now.length} change(s) still planned after apply`})
+    }
+    out.ok = verified
   }
   return outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true}))
 }
@@ -90,11 +94,21 @@ function failure(r: OpResult): string {
   return r.commands.filter((c) => c.exitCode !== 0).map((c) => `${c.argv.join(' ')}: ${(c.stderr || c.stdout).trim() || `exit ${c.exitCode}`}`).join('; ')
 }
 
-/** Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. Counts come from the final check. */
+/**
+ * Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. Emits slot-done
+ * with the counts of its successful operations; executePlan replaces them with what the final check finds.
+ */
 async function applySlot(slot: string, initial: Change[], plan: Plan, opts: ExecuteOptions,
   ensureTemplateOnce: () => Promise<unknown>): Promise<SlotOutcome> {
-  const emit = opts.emit ?? (() => undefined)
   const out: SlotOutcome = {slot, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []}
+  const emit = (e: ApplyEvent) => {
+    if (e.type === 'op' && e.ok && e.action !== 'template') {
+      if (e.action === 'mount') out.mounted += e.targets.length
+      else if (e.action === 'unmount') out.unmounted += e.targets.length
+      else out.remounted += e.targets.length
+    }
+    opts.emit?.(e)
+  }
   emit({type: 'slot-start', slot, changes: initial.length})
   let changes = initial
   try {
@@ -112,6 +126,8 @@ async function applySlot(slot: string, initial: Change[], plan: Plan, opts: Exec
   } catch (e) {
     out.errors.push(isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
   }
+  out.ok = out.errors.length === 0 && !opts.signal?.aborted
+  emit({type: 'slot-done', slot, ok: out.ok, mounted: out.mounted, unmounted: out.unmounted, remounted: out.remounted, error: out.errors[0]})
   return out
 }
 

@@ -51,6 +51,14 @@ describe('apply/execute: executePlan against the fake platform', () => {
   beforeEach(async () => { sb = await makeSandbox() })
   afterEach(async () => { await sb.cleanup() })
 
+  it('reports each slot done when its own work ends, not when every slot has finished', async () => {
+    const w = world(sb, {builders: 3})
+    const {events} = await w.apply({parallelism: 1})
+    const order = events.filter((e) => e.type === 'slot-start' || e.type === 'slot-done').map((e) => `${e.type} ${e.slot}`)
+    expect(order).to.deep.equal(['slot-start SL00', 'slot-done SL00', 'slot-start SL01', 'slot-done SL01', 'slot-start SL02', 'slot-done SL02'])
+    expect(events.find((e) => e.type === 'slot-done')).to.include({ok: true, mounted: 22})
+  })
+
   it('applies from nothing: one mount batch per slot, root first, and the re-plan is empty', async () => {
     const w = world(sb, {builders: 2})
     const {plan, outcomes} = await w.apply()
