@@ -1,6 +1,7 @@
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {MountTableError} from '../errors.js'
 import type {MountSpec} from '../layout/types.js'
 import {parseMountTable} from '../mounttable/parse.js'
 import type {MountTable} from '../mounttable/types.js'
@@ -35,7 +36,7 @@ export class BsdPlatform implements Platform {
 
   async readMountTable(): Promise<MountTable> {
     const r = await runCommand(['mount'])
-    if (r.exitCode !== 0) throw new Error(`mount exited with ${r.exitCode}: ${r.stderr.trim()}`)
+    if (r.exitCode !== 0) throw new MountTableError('MOUNTTABLE_READ', `cannot read the mount table: \`mount\` exited with ${r.exitCode}: ${r.stderr.trim()}`)
     return parseMountTable(r.stdout, {source: 'mount', format: 'bsd-mount'})
   }
 
