@@ -1,9 +1,9 @@
 import {stat} from 'node:fs/promises'
-import type {DesiredState, MountSpec} from '../layout/types.js'
+import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {MountTable} from '../mounttable/types.js'
 import {isDsynthError} from '../errors.js'
 import {assertNoSymlinks} from '../platform/safety.js'
-import {ensureTemplate, templateCopyArgv} from '../platform/template.js'
+import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv} from '../platform/template.js'
 import type {OpResult, Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import type {Change, Plan} from '../plan/types.js'
@@ -56,16 +56,20 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
         outcomes.push({slot, ok: false, skipped: true, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
         continue
       }
-      outcomes.push(await applySlot(slot, bySlot.get(slot)!, plan, opts, ensureTemplateOnce))
+      outcomes.push(await applySlot(slot, bySlot.get(slot)!, plan, opts))
     }
   }
   const emit = opts.emit ?? (() => undefined)
   await Promise.all(Array.from({length: Math.max(1, Math.min(opts.parallelism, queue.length))}, worker))
   // One read of the live table verifies every slot at once.
-  const left = diffSlots(opts.desired, await opts.platform.readMountTable(), {mode: plan.mode, slotFilter: plan.slotFilter}).changes
+  const table = await opts.platform.readMountTable()
+  if (plan.mode === 'apply' && opts.populate !== false && !opts.signal?.aborted) {
+    await populateSlots(opts, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit)
+  }
+  const left = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter}).changes
   for (const out of outcomes) {
     if (out.skipped) continue
-    const initial = bySlot.get(out.slot)!
+    const initial = bySlot.get(out.slot) ?? []
     const now = left.filter((c) => c.slot === out.slot)
     const count = (cs: Change[], a: Change['action']) => cs.filter((c) => c.action === a).length
     out.unmounted = Math.max(0, count(initial, 'unmount') - count(now, 'unmount'))
@@ -80,6 +84,37 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
     out.ok = verified
   }
   return outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true}))
+}
+
+/** The desired slots (within the filter) whose root is mounted but has not had the Template copied in. */
+export async function unpopulatedSlots(desired: DesiredState, table: MountTable, filter: string[] | null): Promise<SlotSpec[]> {
+  const roots = new Set(table.mounts.map((m) => m.target))
+  const found: SlotSpec[] = []
+  for (const s of desired.slots) {
+    if ((filter === null || filter.includes(s.name)) && roots.has(s.dir) && !(await slotPopulated(s.dir))) found.push(s)
+  }
+  return found
+}
+
+/**
+ * Copies the Template into every mounted slot root that lacks the populated marker: freshly mounted ones, and
+ * those an interrupted apply mounted but never populated. Only roots present in the live table are touched, so
+ * the copy never lands in a slot directory on the build base's own filesystem.
+ */
+async function populateSlots(opts: ExecuteOptions, table: MountTable, filter: string[] | null, outcomes: SlotOutcome[],
+  ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void): Promise<void> {
+  const todo = await unpopulatedSlots(opts.desired, table, filter)
+  await Promise.all(todo.map(async (s) => {
+    await ensureTemplateOnce()
+    const c = await opts.platform.run(templateCopyArgv(opts.desired.platform, opts.desired.buildBase, s.dir))
+    const ok = c.exitCode === 0
+    if (ok) await markSlotPopulated(s.dir)
+    emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok, message: ok ? undefined : c.stderr.trim()})
+    if (ok) return
+    let out = outcomes.find((o) => o.slot === s.name)
+    if (!out) outcomes.push(out = {slot: s.name, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
+    out.errors.push(`Template copy into ${s.dir} failed: ${c.stderr.trim()}`)
+  }))
 }
 
 /** Re-reads the live table and re-plans one slot. */
@@ -98,8 +133,7 @@ function failure(r: OpResult): string {
  * Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. Emits slot-done
  * with the counts of its successful operations; executePlan replaces them with what the final check finds.
  */
-async function applySlot(slot: string, initial: Change[], plan: Plan, opts: ExecuteOptions,
-  ensureTemplateOnce: () => Promise<unknown>): Promise<SlotOutcome> {
+async function applySlot(slot: string, initial: Change[], plan: Plan, opts: ExecuteOptions): Promise<SlotOutcome> {
   const out: SlotOutcome = {slot, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []}
   const emit = (e: ApplyEvent) => {
     if (e.type === 'op' && e.ok && e.action !== 'template') {
@@ -121,7 +155,7 @@ async function applySlot(slot: string, initial: Change[], plan: Plan, opts: Exec
         if (!r.ok) out.errors.push(failure(r))
       }
       const mounts = changes.filter((x) => x.action === 'mount').map(spec)
-      if (mounts.length > 0 && !opts.signal?.aborted) await mountBatch(slot, mounts, opts, out, emit, ensureTemplateOnce)
+      if (mounts.length > 0 && !opts.signal?.aborted) await mountBatch(slot, mounts, opts, out, emit)
     }
   } catch (e) {
     out.errors.push(isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
@@ -172,9 +206,9 @@ async function unmountAll(slot: string, changes: Change[], plan: Plan, opts: Exe
   }
 }
 
-/** Checks sources and targets, mounts the batch, and populates a freshly mounted slot root. */
+/** Checks sources and targets and mounts the batch. */
 async function mountBatch(slot: string, specs: MountSpec[], opts: ExecuteOptions, out: SlotOutcome,
-  emit: (e: ApplyEvent) => void, ensureTemplateOnce: () => Promise<unknown>): Promise<void> {
+  emit: (e: ApplyEvent) => void): Promise<void> {
   const base = opts.desired.buildBase
   const slotDir = `${base}/${slot}`
   for (const s of specs) {
@@ -186,19 +220,10 @@ async function mountBatch(slot: string, specs: MountSpec[], opts: ExecuteOptions
       return
     }
   }
-  const freshRoot = specs[0].path === '/'
   // A fresh root is an empty tmpfs: only the path down to the slot directory exists before the batch.
-  if (freshRoot) await assertNoSymlinks(slotDir, base)
+  if (specs[0].path === '/') await assertNoSymlinks(slotDir, base)
   else for (const s of specs) await assertNoSymlinks(s.target, base)
   const r = await opts.platform.mount(specs)
   emit({type: 'op', slot, action: 'mount', targets: specs.map((s) => s.target), ok: r.ok, message: r.ok ? undefined : failure(r)})
   if (!r.ok) out.errors.push(failure(r))
-  // without its tmpfs the copy would land in the slot directory on the build base's own filesystem
-  const rootMounted = async () => r.ok || (await opts.platform.readMountTable()).mounts.some((m) => m.target === slotDir)
-  if (freshRoot && opts.populate !== false && await rootMounted()) {
-    await ensureTemplateOnce()
-    const c = await opts.platform.run(templateCopyArgv(opts.desired.platform, base, slotDir))
-    emit({type: 'op', slot, action: 'template', targets: [slotDir], ok: c.exitCode === 0, message: c.exitCode === 0 ? undefined : c.stderr.trim()})
-    if (c.exitCode !== 0) out.errors.push(`Template copy into ${slotDir} failed: ${c.stderr.trim()}`)
-  }
 }

@@ -13,7 +13,7 @@ import {type PreparedPlan, preparePlan} from '../plan/prepare.js'
 import type {Plan} from '../plan/types.js'
 import {isAtOrBelow} from '../util/paths.js'
 import type {ApplyEvent, SlotOutcome} from './events.js'
-import {executePlan} from './execute.js'
+import {executePlan, unpopulatedSlots} from './execute.js'
 
 /** Everything `apply` / `destroy` need. */
 export interface ApplyRequest {
@@ -97,9 +97,12 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   req.onPlan?.(plan, prepared)
   const empty = {outcomes: [], totals: {mounted: 0, remounted: 0, unmounted: 0}, removed: [], errors: []}
   const slotDirs = mode === 'destroy' ? await slotDirectories(buildBase, plan.slotFilter) : []
-  if (plan.changes.length === 0 && slotDirs.length === 0) return {ok: true, status: 'no-changes', plan, remaining: plan, ...empty}
+  const unpopulated = mode === 'apply' ? await unpopulatedSlots(desired, prepared.table, plan.slotFilter) : []
+  if (plan.changes.length === 0 && slotDirs.length === 0 && unpopulated.length === 0) return {ok: true, status: 'no-changes', plan, remaining: plan, ...empty}
   await refuseMissingSources(plan)
-  if (!saved && !(await req.approve(plan))) return {ok: false, status: 'declined', plan, remaining: null, ...empty}
+  // copying the Template into a mounted but unpopulated slot root changes no mount: nothing to approve
+  const needsApproval = plan.changes.length > 0 || slotDirs.length > 0
+  if (needsApproval && !saved && !(await req.approve(plan))) return {ok: false, status: 'declined', plan, remaining: null, ...empty}
   const outcomes = await executePlan(plan, {platform: req.platform, desired, parallelism: req.parallelism,
     busyTimeoutMs: req.busyTimeoutMs, signal: req.signal, emit: req.onEvent, table: prepared.table})
   const table = await req.platform.readMountTable()

@@ -5,6 +5,7 @@ import {MountCommandError} from '../errors.js'
 import type {DesiredState, SlotSpec} from '../layout/types.js'
 import {refuseToSignal, signalAll, waitGone} from '../platform/kill.js'
 import {clearAroundMounts} from '../platform/remove-tree.js'
+import {markSlotPopulated} from '../platform/template.js'
 import {assertNoSymlinks} from '../platform/safety.js'
 import type {Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
@@ -54,6 +55,7 @@ export function makeSlotOps(platform: Platform, desired: DesiredState): SlotOps 
         const c = await platform.run([...(desired.platform === 'linux' ? ['cp', '-a'] : ['cp', '-Rp']), ...entries, slot.dir + '/'])
         if (c.exitCode !== 0) throw new MountCommandError('RESET_TEMPLATE', `cannot copy the Template into ${slot.name}: ${c.stderr.trim()}`)
       }
+      await markSlotPopulated(slot.dir)
       const left = diffSlots(desired, await platform.readMountTable(), {mode: 'apply', slotFilter: [slot.name]}).changes
       if (left.length > 0) throw new MountCommandError('RESET_DRIFT', `${slot.name} does not match its layout after the reset (${left.length} change(s) left)`)
     },

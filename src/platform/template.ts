@@ -65,3 +65,16 @@ export async function readTemplateMarker(buildBase: string): Promise<string | nu
     return null
   }
 }
+
+/** Written into a slot root once the Template has been copied in: a root mounted without it is not populated yet. */
+export const SLOT_MARKER = '.dsynth-slot'
+
+/** True when the Template was copied into this (mounted) slot root. */
+export function slotPopulated(slotDir: string): Promise<boolean> {
+  return pathExists(path.join(slotDir, SLOT_MARKER))
+}
+
+/** Marks a slot root as populated. */
+export async function markSlotPopulated(slotDir: string): Promise<void> {
+  await writeFile(path.join(slotDir, SLOT_MARKER), `populated by dsynth ${new Date().toISOString()}\n`)
+}

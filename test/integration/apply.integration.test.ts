@@ -44,6 +44,29 @@ chroot ${w.base}/SL00 /bin/sh -c 'cc --version && make --version && echo ok > /d
     expect(r.stdout, r.stderr).to.match(/chroot=0/)
   })
 
+  it('populates a slot root that an interrupted apply mounted but never filled, without mounting anything', async () => {
+    const w = await makeWorld(1)
+    const r = await inNamespace(`${wrap(w)}
+$DSYNTH apply --auto-approve --config ${w.ini} >/dev/null; echo "rc1=$?"
+test -f ${w.base}/SL00/etc/passwd && echo "passwd before"
+# what a SIGKILL between the mount batch and the Template copy leaves: a mounted, empty root
+# (files only: SL00/etc holds the /etc/alternatives mount, never rm -r across it)
+rm -f ${w.base}/SL00/etc/passwd ${w.base}/SL00/etc/group ${w.base}/SL00/.dsynth-slot && rmdir ${w.base}/SL00/tmp
+: > ${w.dir}/calls.log
+$DSYNTH apply --auto-approve --config ${w.ini}; echo "rc2=$?"
+echo "calls=$(wc -l < ${w.dir}/calls.log)"
+test -f ${w.base}/SL00/etc/passwd && echo "passwd after"
+chroot ${w.base}/SL00 /bin/sh -c 'echo ok > /tmp/x && cc --version >/dev/null' && echo "chroot ok"
+`)
+    expect(r.stdout).to.match(/rc1=0/)
+    expect(r.stdout).to.match(/passwd before/)
+    expect(r.stdout).to.match(/SL00: copied Template into/)
+    expect(r.stdout).to.match(/rc2=0/)
+    expect(r.stdout).to.match(/calls=0/)
+    expect(r.stdout).to.match(/passwd after/)
+    expect(r.stdout, r.stderr).to.match(/chroot ok/)
+  })
+
   it('converges three stacked layers on SL00 plus an extra slot after shrinking', async () => {
     const w = await makeWorld(3)
     const r = await inNamespace(`
