@@ -1,15 +1,10 @@
 import type {ChalkInstance} from 'chalk'
 import {parseSlotName} from '../layout/slots.js'
 import {summaryLine} from '../render/plan-human.js'
-import type {Check, CheckStatus, CheckSummary, DoctorReport, Repair} from './types.js'
+import {MARKS} from '../render/symbols.js'
+import type {Check, CheckSummary, DoctorReport, Repair} from './types.js'
 
-/** The checklist marks: symbol and colour of each status (the one table for doctor's output). */
-export const MARKS: Record<CheckStatus, {mark: string; color: 'green' | 'yellow' | 'red' | 'gray'}> = {
-  ok: {mark: '✓', color: 'green'},
-  warning: {mark: '!', color: 'yellow'},
-  problem: {mark: '✗', color: 'red'},
-  skipped: {mark: '-', color: 'gray'},
-}
+export {MARKS}
 
 /** How the fix line of a check is labelled, by who repairs it. */
 const FIX_LABEL: Record<Repair | 'none', string> = {fix: 'fix', kill: 'fix with --kill', manual: 'by hand', none: 'note'}

@@ -12,3 +12,11 @@ export const GLYPHS: Record<Action, {glyph: string; verb: string; color: 'green'
 export function paint(c: ChalkInstance, action: Action, text: string): string {
   return c[GLYPHS[action].color](text)
 }
+
+/** Doctor's checklist marks: symbol and colour of each check status. */
+export const MARKS: Record<'ok' | 'warning' | 'problem' | 'skipped', {mark: string; color: 'green' | 'yellow' | 'red' | 'gray'}> = {
+  ok: {mark: '✓', color: 'green'},
+  warning: {mark: '!', color: 'yellow'},
+  problem: {mark: '✗', color: 'red'},
+  skipped: {mark: '-', color: 'gray'},
+}
