@@ -27,10 +27,16 @@ export default class ApplyCommand extends BaseCommand {
     'busy-timeout': Flags.string({description: 'how long busy unmounts are retried before they are reported (e.g. 5s)', default: '5s'}),
     'lock-timeout': Flags.string({description: 'how long to wait for another dsynth holding the build base (e.g. 30s, 2m; plain number = seconds)', default: '0'}),
     slot: Flags.string({description: 'limit to this slot (repeatable)', multiple: true}),
+    destroy: Flags.boolean({description: 'unmount every slot and remove the slot directories (= dsynth destroy)'}),
     json: Flags.boolean({description: 'print one JSON object per line: plan, each operation, summary'}),
   }
 
   protected mode: 'apply' | 'destroy' = 'apply'
+
+  /** --json is this command's own flag (JSON lines, not one document); errors then come out as JSON too. */
+  jsonEnabled(): boolean {
+    return this.argv.includes('--json')
+  }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(this.constructor as typeof ApplyCommand)
@@ -43,11 +49,12 @@ export default class ApplyCommand extends BaseCommand {
       : process.stdout.isTTY && flags.color !== false ? await liveView(out, c, err) : linesView(out, c, err)
     const interrupts = trapInterrupts(err)
     try {
-      const result = await runApply({config, platformName: name, platform, mode: this.mode, slots: flags.slot, planFile: args.planfile,
+      const mode = flags.destroy ? 'destroy' : this.mode
+      const result = await runApply({config, platformName: name, platform, mode, slots: flags.slot, planFile: args.planfile,
         parallelism: flags.parallelism, busyTimeoutMs: parseDuration(flags['busy-timeout'], '--busy-timeout'),
         lockTimeoutMs: parseDuration(flags['lock-timeout'], '--lock-timeout'), command: `dsynth ${this.id} ${this.argv.join(' ')}`.trim(),
         signal: interrupts.signal,
-        approve: async () => flags['auto-approve'] || (!flags.json && await askApproval(this.mode)),
+        approve: async () => flags['auto-approve'] || askApproval(mode, {json: flags.json}),
         onPlan: (plan) => view.plan(plan), onEvent: (e) => view.event(e), onNote: (t) => view.note(t)})
       view.result(result)
       process.exitCode = result.status === 'interrupted' ? EXIT.INTERRUPTED : result.ok || result.status === 'no-changes' ? EXIT.OK : EXIT.ERROR

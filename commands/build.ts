@@ -28,6 +28,11 @@ export default class BuildCommand extends BaseCommand {
     'busy-timeout': Flags.string({description: 'how long busy unmounts are retried while reconciling the slots', default: '5s'}),
   }
 
+  /** --json is this command's own flag (JSON lines, not one document); errors then come out as JSON too. */
+  jsonEnabled(): boolean {
+    return this.argv.includes('--json')
+  }
+
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(BuildCommand)
     const config = await this.loadConfig(flags)
@@ -37,7 +42,7 @@ export default class BuildCommand extends BaseCommand {
       const status = await runBuildCommand({config, platformName: name, platform, origins: argv as string[], force: flags.force,
         dryRun: flags['dry-run'], json: flags.json, chalk: this.chalk(flags), signal: interrupts.signal,
         lockTimeoutMs: parseDuration(flags['lock-timeout'], '--lock-timeout'), busyTimeoutMs: parseDuration(flags['busy-timeout'], '--busy-timeout'),
-        approve: async () => flags['auto-approve'] || (!flags.json && await askApproval('apply')),
+        approve: async () => flags['auto-approve'] || askApproval('apply', {json: flags.json}),
         command: `dsynth build ${this.argv.join(' ')}`.trim()})
       process.exitCode = status === 'interrupted' ? EXIT.INTERRUPTED : status === 'ok' ? EXIT.OK : EXIT.ERROR
     } finally {

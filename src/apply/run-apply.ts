@@ -60,7 +60,7 @@ export interface ApplyResult {
 /** Plan (or load a saved plan), lock, ask, execute in parallel, re-plan to verify, and for destroy remove slot dirs. */
 export async function runApply(req: ApplyRequest): Promise<ApplyResult> {
   const buildBase = await resolvePath(req.config.directories.buildbase)
-  if (req.mode === 'apply') await mkdir(buildBase, {recursive: true})
+  if (req.mode === 'apply') await createBuildBase(req, buildBase)
   else if (!(await pathExists(buildBase))) {
     const prepared = await preparePlan({config: req.config, platformName: req.platformName, platform: req.platform, mode: req.mode, slots: req.slots})
     req.onPlan?.(prepared.plan, prepared)
@@ -128,6 +128,17 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   const interrupted = req.signal?.aborted === true
   return {ok: remaining.changes.length === 0 && errors.length === 0 && !interrupted, status: interrupted ? 'interrupted' : 'applied',
     plan, outcomes, remaining, totals, removed, errors}
+}
+
+/**
+ * Creates a missing build base (it holds the lock), but only for an apply that can run: bad input is refused
+ * before anything is created.
+ */
+export async function createBuildBase(req: Pick<ApplyRequest, 'config' | 'platformName' | 'platform' | 'slots'>, buildBase: string): Promise<void> {
+  if (await pathExists(buildBase)) return
+  const pre = await preparePlan({config: req.config, platformName: req.platformName, platform: req.platform, mode: 'apply', slots: req.slots})
+  await refuseMissingSources(pre.plan)
+  await mkdir(buildBase, {recursive: true})
 }
 
 /** The `SLnn` directories directly under the build base (never Template, never other names). */

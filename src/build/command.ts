@@ -1,6 +1,5 @@
-import {mkdir} from 'node:fs/promises'
 import type {ChalkInstance} from 'chalk'
-import {runApply} from '../apply/run-apply.js'
+import {createBuildBase, runApply} from '../apply/run-apply.js'
 import {makeSlotOps} from '../apply/slot-ops.js'
 import type {Config, PlatformName} from '../config/types.js'
 import {BuildError, UsageError} from '../errors.js'
@@ -53,7 +52,7 @@ export async function runBuildCommand(req: BuildRequest): Promise<'ok' | 'failed
     return summary.ok ? 'ok' : 'failed'
   }
   const buildBase = await resolvePath(req.config.directories.buildbase)
-  await mkdir(buildBase, {recursive: true})
+  await createBuildBase(req, buildBase)
   const lock = await acquireLock(buildBase, req.command, req.lockTimeoutMs)
   if (lock.tookOver) err(`took over a stale lock of ${describeHolder(lock.tookOver)} (process gone)`)
   try {

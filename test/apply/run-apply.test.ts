@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {mkdir, readdir, symlink, writeFile} from 'node:fs/promises'
+import {mkdir, readdir, rmdir, symlink, writeFile} from 'node:fs/promises'
 import {expect} from 'chai'
 import {type ApplyRequest, type ApplyResult, runApply} from '../../src/apply/run-apply.js'
 import type {Config} from '../../src/config/types.js'
@@ -187,6 +187,15 @@ describe('apply/run-apply: runApply against the fake platform', () => {
     expect([r.ok, r.status]).to.deep.equal([true, 'no-changes'])
     expect(fake.calls).to.deep.equal([])
     expect(existsSync(sb.base)).to.equal(false)
+  })
+
+  it('a refused apply leaves no trace: a missing build base is not created', async () => {
+    const fake = new FakePlatform()
+    await rmdir(sb.base)
+    const e = await rejection(runApply(request(sb.config({portsdir: `${sb.root}/no-ports`}), fake, {approve: async () => true})))
+    expect(e.code).to.equal('SOURCE_MISSING')
+    expect(existsSync(sb.base), 'build base created by a refused apply').to.equal(false)
+    expect(fake.calls).to.deep.equal([])
   })
 
   it('refuses the apply before any call when a source directory is missing', async () => {
