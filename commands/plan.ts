@@ -4,7 +4,6 @@ import {EXIT} from '../src/errors.js'
 import {savePlanFile} from '../src/plan/plan-file.js'
 import {preparePlan} from '../src/plan/prepare.js'
 import type {Plan} from '../src/plan/types.js'
-import {renderPlanDiff} from '../src/render/plan-diff.js'
 import {renderPlanHuman} from '../src/render/plan-human.js'
 
 export default class PlanCommand extends BaseCommand {
@@ -39,7 +38,8 @@ export default class PlanCommand extends BaseCommand {
       const c = this.chalk(flags)
       for (const w of plan.warnings) this.logToStderr(c.yellow(`Warning: ${w}`))
       this.log(renderPlanHuman({...plan, warnings: []}, c).trimEnd())
-      if (flags.diff) this.log('\n' + renderPlanDiff(plan, desired).trimEnd())
+      // the diff package is loaded only for --diff
+      if (flags.diff) this.log('\n' + (await import('../src/render/plan-diff.js')).renderPlanDiff(plan, desired).trimEnd())
       if (flags.out) this.log(`\nSaved the plan to ${flags.out}. To perform exactly these actions, run: dsynth apply ${flags.out}`)
     }
     if (flags['detailed-exitcode']) process.exitCode = plan.changes.length > 0 ? EXIT.CHANGES : EXIT.OK

@@ -2,7 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import type {ChalkInstance} from 'chalk'
 import {loadConfig} from './config/load.js'
 import type {Config, PlatformName} from './config/types.js'
-import {EXIT, isDsynthError} from './errors.js'
+import {EXIT, ioHints, isDsynthError} from './errors.js'
 import {createPlatform, parsePlatformName} from './platform/index.js'
 import type {Platform} from './platform/types.js'
 import {makeChalk} from './render/color.js'
@@ -43,7 +43,8 @@ export abstract class BaseCommand extends Command {
     const exit = known ? err.exit : oclifExit === 0 ? 0 : EXIT.ERROR
     if (exit === 0 && !known) return
     process.exitCode = exit
-    const suggestions = known ? err.suggestions : (err as {suggestions?: string[]}).suggestions ?? []
+    // a system error that escaped its call site (disk full, read-only filesystem) still says what to do
+    const suggestions = known ? err.suggestions : [...(err as {suggestions?: string[]}).suggestions ?? [], ...ioHints(err)]
     if (this.jsonEnabled()) {
       this.logJson({error: {code: known ? err.code : (err as {code?: string}).code ?? 'ERROR', message: err.message, suggestions}})
       return

@@ -52,6 +52,32 @@ export class UsageError extends DsynthError {}
 /** Building ports failed in a way that stops the whole run (cycle, unknown origin). */
 export class BuildError extends DsynthError {}
 
+/** A file or directory dsynth writes on the host could not be written (disk full, read-only filesystem...). */
+export class HostIoError extends DsynthError {}
+
+/** What to do about a failed filesystem call, by errno code. */
+const IO_HINTS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the filesystem is full: free some space there, then run the command again',
+  EDQUOT: 'the disk quota is exhausted: free some space there, then run the command again',
+  EROFS: 'the filesystem is mounted read-only: remount it read-write, then run the command again',
+  EACCES: 'permission denied: run dsynth as root',
+  EPERM: 'operation not permitted: run dsynth as root',
+}
+
+/** `no space left on device (ENOSPC)` for a Node system error, its message otherwise. */
+export function describeIoError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException
+  if (typeof err?.code !== 'string' || typeof err.syscall !== 'string') return String(err?.message ?? e)
+  const reason = /^E[A-Z]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message
+  return `${reason} (${err.code})`
+}
+
+/** The hint for a Node system error (disk full, read-only, permission), or none. */
+export function ioHints(e: unknown): string[] {
+  const code = (e as NodeJS.ErrnoException)?.code
+  return typeof code === 'string' && code in IO_HINTS ? [IO_HINTS[code]] : []
+}
+
 /** True when `e` is a DsynthError (also across module copies). */
 export function isDsynthError(e: unknown): e is DsynthError {
   return e instanceof Error && typeof (e as DsynthError).code === 'string' && typeof (e as DsynthError).exit === 'number'

@@ -1,13 +1,15 @@
-import {stat} from 'node:fs/promises'
+import {lstat, stat} from 'node:fs/promises'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {MountTable} from '../mounttable/types.js'
 import {isDsynthError} from '../errors.js'
+import {pathExists} from '../platform/host-facts.js'
+import {clearAroundMounts} from '../platform/remove-tree.js'
 import {assertNoSymlinks} from '../platform/safety.js'
 import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv} from '../platform/template.js'
 import type {OpResult, Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import type {Change, Plan} from '../plan/types.js'
-import {isAtOrBelow} from '../util/paths.js'
+import {isAtOrBelow, isBelow} from '../util/paths.js'
 import type {ApplyEvent, SlotOutcome} from './events.js'
 import {splitAtReveals} from './reveal.js'
 
@@ -63,10 +65,10 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
   await Promise.all(Array.from({length: Math.max(1, Math.min(opts.parallelism, queue.length))}, worker))
   // One read of the live table verifies every slot at once.
   const table = await opts.platform.readMountTable()
-  if (plan.mode === 'apply' && opts.populate !== false && !opts.signal?.aborted) {
-    await populateSlots(opts, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit)
-  }
   const left = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter}).changes
+  if (plan.mode === 'apply' && opts.populate !== false && !opts.signal?.aborted) {
+    await populateSlots(opts, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
+  }
   for (const out of outcomes) {
     if (out.skipped) continue
     const initial = bySlot.get(out.slot) ?? []
@@ -102,11 +104,20 @@ export async function unpopulatedSlots(desired: DesiredState, table: MountTable,
  * the copy never lands in a slot directory on the build base's own filesystem.
  */
 async function populateSlots(opts: ExecuteOptions, table: MountTable, filter: string[] | null, outcomes: SlotOutcome[],
-  ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void): Promise<void> {
-  const todo = await unpopulatedSlots(opts.desired, table, filter)
+  ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void, left: Change[]): Promise<void> {
+  // only a slot that matches its layout: a root still planned for replacement may be a bind of a host directory
+  const todo = (await unpopulatedSlots(opts.desired, table, filter)).filter((s) => !left.some((c) => c.slot === s.name))
   await Promise.all(todo.map(async (s) => {
+    // a root listed in the table but absent from this filesystem view (a captured or simulated table) has nothing to fill
+    if (!(await pathExists(s.dir))) return
     await ensureTemplateOnce()
-    const c = await opts.platform.run(templateCopyArgv(opts.desired.platform, opts.desired.buildBase, s.dir))
+    // an unpopulated root may hold what a crashed run or a port build left, symlinks out of the slot among it: cp
+    // writes through a symlink it finds at a destination, so the root is emptied around its mount points first
+    const mountPoints = new Set(table.mounts.filter((m) => isBelow(m.target, s.dir)).map((m) => m.target))
+    const cleared = await lstat(s.dir).then((st) => clearAroundMounts(s.dir, mountPoints, st.dev))
+      .then(() => null, (e: unknown) => isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
+    const c = cleared !== null ? {exitCode: 1, stderr: `cannot empty the slot root first: ${cleared}`}
+      : await opts.platform.run(templateCopyArgv(opts.desired.platform, opts.desired.buildBase, s.dir))
     const ok = c.exitCode === 0
     if (ok) await markSlotPopulated(s.dir)
     emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok, message: ok ? undefined : c.stderr.trim()})

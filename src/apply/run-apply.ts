@@ -152,8 +152,10 @@ async function slotDirectories(buildBase: string, filter: string[] | null): Prom
 /** Apply refuses to mount from a source directory that does not exist (plan only warns). */
 async function refuseMissingSources(plan: Plan): Promise<void> {
   const sources = new Set(plan.changes.filter((c) => c.action === 'mount' && ['bind', 'null', 'nullfs'].includes(c.fstype)).map((c) => c.source))
-  const missing: string[] = []
-  for (const s of sources) if (!(await pathExists(s))) missing.push(s)
+  // all at once: one round trip through the thread pool instead of one per source
+  const list = [...sources]
+  const exists = await Promise.all(list.map((s) => pathExists(s)))
+  const missing = list.filter((_, i) => !exists[i])
   if (missing.length > 0) {
     throw new SafetyError('SOURCE_MISSING', `refusing to apply: source ${missing.length === 1 ? 'directory' : 'directories'} ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, {
       suggestions: ['create them (dsynth init creates the directories dsynth.ini names) or fix dsynth.ini'],

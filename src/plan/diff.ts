@@ -1,7 +1,7 @@
 import {parseSlotName} from '../layout/slots.js'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {Mount, MountTable} from '../mounttable/types.js'
-import {isAtOrBelow} from '../util/paths.js'
+import {isAtOrBelow, normalizeAbs} from '../util/paths.js'
 import {fingerprintPlan} from './fingerprint.js'
 import {SpecMatcher} from './match.js'
 import {type Keyed, orderChanges} from './order.js'
@@ -24,12 +24,16 @@ interface ObservedSlot {
   mounts: Mount[]
 }
 
-/** Groups the mounts at or below `<base>/SLnn` by slot; mounts anywhere else are not ours and are left out. */
+/**
+ * Groups the mounts at or below `<base>/SLnn` by slot; mounts anywhere else are not ours and are left out, and so is
+ * a mount point that is not a canonical path (`/build/SL00/../../etc` is /etc: kernels never show one, a captured
+ * or forged table might).
+ */
 export function observedSlots(table: MountTable, buildBase: string): Map<string, ObservedSlot> {
   const slots = new Map<string, ObservedSlot>()
   const prefix = buildBase === '/' ? '/' : buildBase + '/'
   for (const m of table.mounts) {
-    if (!m.target.startsWith(prefix)) continue
+    if (!m.target.startsWith(prefix) || normalizeAbs(m.target) !== m.target) continue
     const rest = m.target.slice(prefix.length)
     const cut = rest.indexOf('/')
     const name = cut === -1 ? rest : rest.slice(0, cut)

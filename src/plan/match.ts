@@ -19,10 +19,15 @@ interface BindOrigin {
 export class SpecMatcher {
   private readonly visible = new Map<string, Mount>()
   private readonly cache = new Map<string, BindOrigin | null>()
+  /** Filesystems (major:minor) mounted outside the slots. */
+  private readonly hostDevs = new Set<string>()
 
   /** `hostMounts`: the table's mounts outside the slots, in table order (later ones cover earlier ones). */
   constructor(hostMounts: readonly Mount[]) {
-    for (const m of hostMounts) this.visible.set(m.target, m)
+    for (const m of hostMounts) {
+      this.visible.set(m.target, m)
+      if (m.dev !== '') this.hostDevs.add(m.dev)
+    }
   }
 
   /** Null when `m` is what `spec` asks for (ignoring ro/rw, which is a remount, and size options). */
@@ -32,6 +37,9 @@ export class SpecMatcher {
       return sources.some((source) => this.isBindOf(m, source)) ? null : 'wrong-source'
     }
     if (m.fstype !== spec.fstype) return 'wrong-fstype'
+    // Every tmpfs mount is a filesystem of its own: one that shows a subdirectory or a host filesystem's device is a
+    // bind of the host's tmpfs (/run, /dev/shm), and the Template copy or a build's reset would write and delete there.
+    if (spec.fstype === 'tmpfs' && m.dev !== '' && (m.root !== '/' || this.hostDevs.has(m.dev))) return 'wrong-source'
     if ((spec.fstype === 'null' || spec.fstype === 'nullfs') && m.source !== spec.source) return 'wrong-source'
     return null
   }

@@ -56,17 +56,19 @@ export async function preparePlan(req: PlanRequest): Promise<PreparedPlan> {
   if (req.mountsFile !== undefined) {
     table = parseMountTable(await readMountsText(req.mountsFile), {source: req.mountsFile === '-' ? '<stdin>' : req.mountsFile})
   } else {
-    table = await req.platform.readMountTable()
-    buildBase = await resolvePath(buildBase)
-    hasUsrSrc = req.platformName !== 'linux' && await pathExists(`${d.system === '/' ? '' : d.system}/usr/src/sys/Makefile`)
+    // independent reads at once: each await is a round trip through the thread pool
+    ;[table, buildBase, hasUsrSrc] = await Promise.all([req.platform.readMountTable(), resolvePath(buildBase),
+      req.platformName !== 'linux' && pathExists(`${d.system === '/' ? '' : d.system}/usr/src/sys/Makefile`)])
   }
   const desired = computeDesiredState(req.config, req.platformName, buildBase, {hasUsrSrc})
   if (req.mountsFile === undefined && desired.slots.length > 0) {
-    const resolved = new Map<string, string>()
-    for (const m of desired.slots[0].mounts) {
-      if (!['bind', 'null', 'nullfs'].includes(m.fstype) || resolved.has(m.source)) continue
-      if (!(await pathExists(m.source))) warnings.push(`source ${m.source} of ${m.path} does not exist: apply will refuse it`)
-      resolved.set(m.source, await resolvePath(m.source))
+    // every source checked and resolved at once; warnings stay in layout order
+    const binds = desired.slots[0].mounts.filter((m) => ['bind', 'null', 'nullfs'].includes(m.fstype))
+    const sources = [...new Set(binds.map((m) => m.source))]
+    const facts = await Promise.all(sources.map(async (src) => ({exists: await pathExists(src), real: await resolvePath(src)})))
+    const resolved = new Map(sources.map((src, i) => [src, facts[i].real]))
+    for (const [i, src] of sources.entries()) {
+      if (!facts[i].exists) warnings.push(`source ${src} of ${binds.find((m) => m.source === src)!.path} does not exist: apply will refuse it`)
     }
     for (const slot of desired.slots) for (const m of slot.mounts) m.source = resolved.get(m.source) ?? m.source
   }

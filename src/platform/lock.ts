@@ -1,7 +1,7 @@
 import {link, readFile, stat, unlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {LockError} from '../errors.js'
+import {describeIoError, ioHints, LockError} from '../errors.js'
 
 /** Who holds the build base lock; written as JSON into the lock file. */
 export interface LockInfo {
@@ -71,7 +71,12 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
   const file = lockPath(buildBase)
   const info: LockInfo = {pid: process.pid, command, user: os.userInfo().username, host: os.hostname(), startedAt: new Date().toISOString()}
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  await writeFile(tmp, JSON.stringify(info) + '\n')
+  try {
+    await writeFile(tmp, JSON.stringify(info) + '\n')
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined)
+    throw new LockError('LOCK_IO', `cannot lock the build base ${buildBase}: writing ${tmp} failed: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
+  }
   const deadline = Date.now() + timeoutMs
   let tookOver: LockInfo | null = null
   try {
@@ -80,7 +85,7 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
         await link(tmp, file)
         break
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new LockError('LOCK_IO', `cannot create lock ${file}: ${(e as Error).message}`, {cause: e})
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new LockError('LOCK_IO', `cannot create lock ${file}: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
       }
       const held = await readLock(buildBase)
       if (held !== null && 'pid' in held && !pidAlive(held.pid)) {

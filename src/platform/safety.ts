@@ -1,6 +1,6 @@
 import {lstat} from 'node:fs/promises'
 import {SafetyError} from '../errors.js'
-import {isBelow} from '../util/paths.js'
+import {isBelow, normalizeAbs} from '../util/paths.js'
 
 /**
  * Refuses a mount target that would be reached through a symlink: every existing path component strictly
@@ -8,6 +8,10 @@ import {isBelow} from '../util/paths.js'
  * also absolute ones leading out of the slot. Components that do not exist yet end the walk.
  */
 export async function assertNoSymlinks(target: string, base: string, upTo: string = target): Promise<void> {
+  // `..` and `.` components would be walked here as plain directories and resolved by mount(8) out of the slot
+  if (normalizeAbs(target) !== target || normalizeAbs(upTo) !== upTo) {
+    throw new SafetyError('NOT_CANONICAL', `refusing ${target}: not a canonical path (it has ., .. or empty components)`)
+  }
   if (!isBelow(target, base)) throw new SafetyError('OUTSIDE_BUILD_BASE', `refusing ${target}: not below the build base ${base}`)
   const parts = upTo.slice(base.length + 1).split('/')
   let p = base

@@ -1,6 +1,7 @@
 import {chmod, copyFile, mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {PlatformName} from '../config/types.js'
+import {describeIoError, HostIoError, ioHints} from '../errors.js'
 import {runCommand} from './exec.js'
 import {pathExists} from './host-facts.js'
 
@@ -27,6 +28,16 @@ export async function ensureTemplate(buildBase: string, platform: PlatformName):
   const dir = path.join(buildBase, 'Template')
   const marker = path.join(buildBase, TEMPLATE_MARKER)
   if (await pathExists(marker) && await pathExists(dir)) return false
+  try {
+    await writeTemplate(dir, marker, platform)
+  } catch (e) {
+    throw new HostIoError('TEMPLATE_IO', `cannot create the Template ${dir}: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
+  }
+  return true
+}
+
+/** Writes the minimal Template into `dir`, and its marker last (an interrupted write is redone next time). */
+async function writeTemplate(dir: string, marker: string, platform: PlatformName): Promise<void> {
   for (const d of ['etc', 'tmp', 'var/tmp', 'var/run', 'var/db', 'var/cache', 'root', 'dev', 'usr']) {
     await mkdir(path.join(dir, d), {recursive: true})
   }
@@ -48,7 +59,6 @@ export async function ensureTemplate(buildBase: string, platform: PlatformName):
     }
   }
   await writeFile(marker, `created by dsynth ${new Date().toISOString()}\n`)
-  return true
 }
 
 /** argv that copies the Template into a freshly mounted slot root, like C dsynth's `cp -Rp Template/. SLnn`. */
