@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// dist/oclif-entry.js is oclif's `execute`, bundled with the commands by `npm run build` (scripts/bundle.js)
+import {execute} from '../dist/oclif-entry.js'
 
 await execute({dir: import.meta.url})

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import os from 'node:os'
 import {askApproval} from '../src/apply/approve.js'
 import {trapInterrupts} from '../src/apply/interrupt.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import os from 'node:os'
 import {askApproval} from '../src/apply/approve.js'
 import {trapInterrupts} from '../src/apply/interrupt.js'

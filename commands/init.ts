@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../src/base-command.js'
 import {initConfig} from '../src/config/init.js'
 import {parsePlatformName} from '../src/platform/index.js'

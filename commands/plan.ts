@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand, configFlags} from '../src/base-command.js'
 import {EXIT} from '../src/errors.js'
 import {savePlanFile} from '../src/plan/plan-file.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand, configFlags} from '../src/base-command.js'
 import {preparePlan} from '../src/plan/prepare.js'
 import type {SlotStatus} from '../src/plan/types.js'

@@ -1,4 +1,6 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type {Interfaces} from '@oclif/core'
 import type {ChalkInstance} from 'chalk'
 import {loadConfig} from './config/load.js'
 import type {Config, PlatformName} from './config/types.js'

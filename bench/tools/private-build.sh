@@ -20,4 +20,5 @@ cd "$DEST"
 "$REPO/node_modules/.bin/tsc" -p tsconfig.json || true   # like `npm run build`: emit even with type errors elsewhere
 test -f dist/commands/apply.js
 node scripts/manifest.js
+node scripts/bundle.js
 echo "built $DEST ($(node bin/run.js --version))"
