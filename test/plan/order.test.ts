@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import fc from 'fast-check'
 import {type Keyed, orderChanges} from '../../src/plan/order.js'
 import type {Action} from '../../src/plan/types.js'
 
@@ -36,5 +37,35 @@ describe('plan/order: orderChanges', () => {
     const input = Object.freeze([k('mount', 0, '/b/SL00/x', 2), k('unmount', 0, '/b/SL00/y', 1)])
     orderChanges(input)
     expect(input.map((x) => x.change.target)).to.deep.equal(['/b/SL00/x', '/b/SL00/y'])
+  })
+
+  it('the linear path gives exactly the order of the one comparison sort, for any input (fast path and fallback)', () => {
+    const rank = {unmount: 0, remount: 1, mount: 2} as const
+    const reference = (keyed: readonly Keyed[]) => [...keyed].sort((a, b) => {
+      const ra = rank[a.change.action]
+      const rb = rank[b.change.action]
+      if (ra !== rb) return ra - rb
+      if (a.change.action === 'unmount') return b.seq - a.seq
+      if (a.slotIndex !== b.slotIndex) return a.slotIndex - b.slotIndex
+      if (a.change.action === 'remount') return a.change.target < b.change.target ? -1 : a.change.target > b.change.target ? 1 : 0
+      return a.seq - b.seq
+    }).map((x) => x.change)
+    const item = fc.record({action: fc.constantFrom<Action>('mount', 'unmount', 'remount'), slot: fc.nat(6), target: fc.constantFrom('a', 'b', 'c', 'd'), seq: fc.nat(40)})
+    fc.assert(fc.property(fc.array(item, {maxLength: 60}), fc.boolean(), (items, slotOrdered) => {
+      // diffSlots' shape: slots ascending, distinct table positions for unmounts; otherwise anything
+      const list = slotOrdered ? [...items].sort((a, b) => a.slot - b.slot) : items
+      const seen = new Set<number>()
+      const keyed = list.map((x, i) => {
+        const seq = slotOrdered && x.action === 'unmount' ? (seen.has(x.seq) ? 1000 + i : x.seq) : x.seq
+        seen.add(seq)
+        return k(x.action, x.slot, `/b/SL0${x.slot}/${x.target}`, seq)
+      })
+      // equal keys may come out in either order from either sort: compare the key sequences
+      const key = (c: Keyed['change']) => `${c.action} ${c.slot} ${c.target}`
+      const got = orderChanges(keyed)
+      const want = reference(keyed)
+      expect(got.map(key)).to.deep.equal(want.map(key))
+      expect(got).to.have.length(keyed.length)
+    }), {numRuns: 2000})
   })
 })
