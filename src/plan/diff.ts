@@ -1,7 +1,7 @@
 import {parseSlotName} from '../layout/slots.js'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {Mount, MountTable} from '../mounttable/types.js'
-import {isAtOrBelow, normalizeAbs} from '../util/paths.js'
+import {isAtOrBelow, isCanonicalAbs} from '../util/paths.js'
 import {fingerprintPlan} from './fingerprint.js'
 import {SpecMatcher} from './match.js'
 import {type Keyed, orderChanges} from './order.js'
@@ -33,7 +33,7 @@ export function observedSlots(table: MountTable, buildBase: string): Map<string,
   const slots = new Map<string, ObservedSlot>()
   const prefix = buildBase === '/' ? '/' : buildBase + '/'
   for (const m of table.mounts) {
-    if (!m.target.startsWith(prefix) || normalizeAbs(m.target) !== m.target) continue
+    if (!m.target.startsWith(prefix) || !isCanonicalAbs(m.target)) continue
     const rest = m.target.slice(prefix.length)
     const cut = rest.indexOf('/')
     const name = cut === -1 ? rest : rest.slice(0, cut)
@@ -81,7 +81,10 @@ export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOp
     slotFilter: opts.slotFilter, summary, slotStates, changes, warnings: [...(opts.warnings ?? [])],
     observed: observedList, fingerprint: '',
   }
-  plan.fingerprint = fingerprintPlan(desired, plan)
+  // computed when first read (saving a plan, checking a saved one, JSON output): apply re-plans often and never needs it
+  let fingerprint: string | undefined
+  Object.defineProperty(plan, 'fingerprint', {enumerable: true, configurable: true,
+    get: () => (fingerprint ??= fingerprintPlan(desired, plan)), set: (v: string) => { fingerprint = v }})
   return plan
 }
 

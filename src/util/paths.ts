@@ -11,6 +11,13 @@ export function isBelow(p: string, base: string): boolean {
   return p !== base && isAtOrBelow(p, base)
 }
 
+/** True when `p` is already what normalizeAbs makes of it (a quick look first: most paths have no ., .. or //). */
+export function isCanonicalAbs(p: string): boolean {
+  if (!p.startsWith('/')) return false
+  if (!p.includes('//') && !p.includes('/.') && (p.length === 1 || !p.endsWith('/'))) return true
+  return normalizeAbs(p) === p
+}
+
 /** Normalises an absolute path: collapses `//`, `.` and `..`, drops a trailing slash (except for `/`). */
 export function normalizeAbs(p: string): string {
   const n = path.posix.normalize(p)
