@@ -1,4 +1,4 @@
-import {mkdtemp, readdir, readFile, rm, rmdir, unlink, writeFile} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rmdir, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import type {MountSpec} from '../layout/types.js'
@@ -43,12 +43,23 @@ export function linuxRemountArgv(spec: MountSpec): string[] {
   return ['mount', '-n', '-o', spec.fstype === 'bind' ? `remount,bind,${mode}` : `remount,${mode}`, spec.target]
 }
 
+/** A mount() call waiting for the next `mount -a`. */
+interface PendingMount {
+  specs: MountSpec[]
+  resolve: (r: OpResult) => void
+  reject: (e: unknown) => void
+}
+
 /** The Linux driver: /proc/self/mountinfo, util-linux mount/umount (always -n), a /proc scan for holders. */
 export class LinuxPlatform implements Platform {
   readonly name = 'linux' as const
 
   /** The one sweep of generated fstab directories that killed runs left behind. */
   private swept: Promise<void> | undefined
+  /** mount() calls not yet handed to a `mount -a`. */
+  private pending: PendingMount[] = []
+  /** True while the loop that runs `mount -a` for pending calls runs. */
+  private draining = false
 
   constructor(private readonly mountinfo = '/proc/self/mountinfo') {}
 
@@ -56,20 +67,64 @@ export class LinuxPlatform implements Platform {
     return parseMountTable(await readFile(this.mountinfo, 'utf8'), {source: this.mountinfo, format: 'mountinfo'})
   }
 
-  /** One generated fstab and one `mount -a -n -T` for the whole batch; `x-mount.mkdir` creates mount points in order. */
-  async mount(specs: MountSpec[]): Promise<OpResult> {
-    if (specs.length === 0) return {ok: true, commands: []}
-    this.swept ??= sweepStaleFstabDirs(tmpdir())
-    await this.swept
-    const dir = await mkdtemp(path.join(tmpdir(), `${FSTAB_DIR_PREFIX}${process.pid}-`))
+  /**
+   * One generated fstab and one `mount -a -n -T` per batch; `x-mount.mkdir` creates mount points in order. Calls
+   * that arrive while a `mount -a` runs (other slots, which are independent trees) share the next one, each call's
+   * lines kept together and in order: one process mounts every slot that is ready, instead of one per slot.
+   */
+  mount(specs: MountSpec[]): Promise<OpResult> {
+    if (specs.length === 0) return Promise.resolve({ok: true, commands: []})
+    return new Promise((resolve, reject) => {
+      this.pending.push({specs, resolve, reject})
+      if (!this.draining) {
+        this.draining = true
+        void this.drain()
+      }
+    })
+  }
+
+  /** Runs `mount -a` for the pending calls until none is left; never throws (each call gets its result or error). */
+  private async drain(): Promise<void> {
     try {
-      const file = path.join(dir, 'fstab')
-      await writeFile(file, specs.map((s) => linuxFstabLine(s, true)).join('\n') + '\n')
-      const r = await runCommand(linuxBatchArgv(file))
-      return {ok: r.exitCode === 0, commands: [r]}
-    } finally {
-      await rm(dir, {recursive: true, force: true})
+      this.swept ??= sweepStaleFstabDirs(tmpdir())
+      await this.swept
+      // one turn of the event loop: slots whose checks finish at the same moment join this batch
+      await new Promise((r) => setImmediate(r))
+    } catch { /* the sweep is best effort */ }
+    // the emptiness check and the end of the loop happen together, so a call pushed later starts a new loop
+    for (let group = this.pending.splice(0); group.length > 0; group = this.pending.splice(0)) {
+      try {
+        const results = await this.mountGroup(group.map((p) => p.specs))
+        group.forEach((p, i) => p.resolve(results[i]))
+      } catch (e) {
+        for (const p of group) p.reject(e)
+      }
     }
+    this.draining = false
+  }
+
+  /** Mounts several calls' specs with one `mount -a`; each call's result says whether all of its targets got mounted. */
+  private async mountGroup(calls: MountSpec[][]): Promise<OpResult[]> {
+    const dir = await mkdtemp(path.join(tmpdir(), `${FSTAB_DIR_PREFIX}${process.pid}-`))
+    const file = path.join(dir, 'fstab')
+    let r: RunResult
+    try {
+      await writeFile(file, calls.flat().map((s) => linuxFstabLine(s, true)).join('\n') + '\n')
+      r = await runCommand(linuxBatchArgv(file))
+    } finally {
+      await unlink(file).catch(() => undefined)
+      await rmdir(dir).catch(() => undefined)
+    }
+    if (r.exitCode === 0) return calls.map(() => ({ok: true, commands: [r]}))
+    if (calls.length === 1) return [{ok: false, commands: [r]}]
+    // mount -a goes on after a failure: a call succeeded when every one of its targets is now a mount point (the plan
+    // only mounts where nothing is), and its message is the lines of mount's output that name its targets
+    const mounted = new Set((await this.readMountTable()).mounts.map((m) => m.target))
+    return calls.map((specs) => {
+      if (specs.every((s) => mounted.has(s.target))) return {ok: true, commands: [r]}
+      const lines = r.stderr.split('\n').filter((l) => specs.some((s) => l.includes(`${s.target}:`)))
+      return {ok: false, commands: [{...r, stderr: lines.length > 0 ? lines.join('\n') : r.stderr}]}
+    })
   }
 
   async unmount(targets: string[]): Promise<OpResult> {
