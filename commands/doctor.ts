@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
-import os from 'node:os'
 import {askApproval} from '../src/apply/approve.js'
+import {DEFAULT_PARALLELISM} from '../src/apply/execute.js'
 import {trapInterrupts} from '../src/apply/interrupt.js'
 import {parseDuration} from '../src/apply/run-apply.js'
 import {BaseCommand, configFlags} from '../src/base-command.js'
@@ -30,7 +30,7 @@ export default class DoctorCommand extends BaseCommand {
     'auto-approve': Flags.boolean({char: 'y', description: 'with --fix: do not ask for approval'}),
     'kill-timeout': Flags.string({description: 'how long processes get after SIGTERM before SIGKILL (e.g. 5s)', default: '5s'}),
     'busy-timeout': Flags.string({description: 'how long busy unmounts are retried before they are reported (e.g. 5s)', default: '5s'}),
-    parallelism: Flags.integer({description: 'slots repaired at once', min: 1, max: 1024, default: Math.min(16, Math.max(4, os.availableParallelism() * 2))}),
+    parallelism: Flags.integer({description: 'slots repaired at once', min: 1, max: 1024, default: DEFAULT_PARALLELISM}),
   }
 
   async run(): Promise<DoctorReport> {

@@ -1,17 +1,25 @@
 import {lstat, stat} from 'node:fs/promises'
+import os from 'node:os'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {MountTable} from '../mounttable/types.js'
 import {isDsynthError} from '../errors.js'
 import {pathExists} from '../platform/host-facts.js'
 import {clearAroundMounts} from '../platform/remove-tree.js'
 import {assertNoSymlinks} from '../platform/safety.js'
-import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv} from '../platform/template.js'
+import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv, templateCopyManyArgv} from '../platform/template.js'
 import type {OpResult, Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import type {Change, Plan} from '../plan/types.js'
 import {isAtOrBelow, isBelow} from '../util/paths.js'
 import type {ApplyEvent, SlotOutcome} from './events.js'
 import {splitAtReveals} from './reveal.js'
+
+/**
+ * Slots worked on at once unless `--parallelism` says otherwise. A slot in flight mostly waits for mount and umount
+ * processes, and the Linux driver hands every slot that is ready at the same moment to one `mount -a`: more slots in
+ * flight than CPUs cost little and batch better. 16, or 4 per CPU on larger machines (at most 64).
+ */
+export const DEFAULT_PARALLELISM = Math.min(64, Math.max(16, os.availableParallelism() * 4))
 
 /** How to carry out a plan. */
 export interface ExecuteOptions {
@@ -32,6 +40,14 @@ export interface ExecuteOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** ExecuteOptions plus what one executePlan shares between its slots. */
+interface RunContext extends ExecuteOptions {
+  /** Whether a bind/null source is a directory; asked once per source for all slots (they share their sources). */
+  sourceIsDir: (source: string) => Promise<boolean>
+  /** Slot roots this run mounted: empty filesystems but for the mount points made in them, nothing to clear. */
+  freshRoots: Set<string>
+}
+
 /** Every planned target must be inside `<build base>/SLnn` of its slot; anything else is a bug, never acted on. */
 function assertInsideSlot(c: Change, desired: DesiredState): void {
   const dir = `${desired.buildBase}/${c.slot}`
@@ -40,8 +56,16 @@ function assertInsideSlot(c: Change, desired: DesiredState): void {
   }
 }
 
+/** What executePlan did. */
+export interface ExecuteResult {
+  /** One per slot of the plan, sorted by slot. */
+  outcomes: SlotOutcome[]
+  /** The live table read after the last mount change (the Template copy that may follow changes no mount). */
+  table: MountTable
+}
+
 /** Carries out the plan slot by slot, in parallel, keeping the plan order inside each slot. */
-export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<SlotOutcome[]> {
+export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<ExecuteResult> {
   for (const c of plan.changes) assertInsideSlot(c, opts.desired)
   const bySlot = new Map<string, Change[]>()
   for (const c of plan.changes) {
@@ -50,6 +74,12 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
   }
   const queue = [...bySlot.keys()]
   const outcomes: SlotOutcome[] = []
+  const sources = new Map<string, Promise<boolean>>()
+  const ctx: RunContext = {...opts, freshRoots: new Set(), sourceIsDir: (source) => {
+    let known = sources.get(source)
+    if (!known) sources.set(source, known = stat(source).then((st) => st.isDirectory(), () => false))
+    return known
+  }}
   let template: Promise<unknown> | undefined
   const ensureTemplateOnce = () => (template ??= ensureTemplate(opts.desired.buildBase, opts.desired.platform))
   const worker = async () => {
@@ -58,7 +88,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
         outcomes.push({slot, ok: false, skipped: true, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
         continue
       }
-      outcomes.push(await applySlot(slot, bySlot.get(slot)!, plan, opts))
+      outcomes.push(await applySlot(slot, bySlot.get(slot)!, plan, ctx))
     }
   }
   const emit = opts.emit ?? (() => undefined)
@@ -67,7 +97,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
   const table = await opts.platform.readMountTable()
   const left = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter}).changes
   if (plan.mode === 'apply' && opts.populate !== false && !opts.signal?.aborted) {
-    await populateSlots(opts, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
+    await populateSlots(ctx, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
   }
   for (const out of outcomes) {
     if (out.skipped) continue
@@ -85,7 +115,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Slo
     }
     out.ok = verified
   }
-  return outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true}))
+  return {outcomes: outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true})), table}
 }
 
 /** The desired slots (within the filter) whose root is mounted but has not had the Template copied in. */
@@ -103,29 +133,60 @@ export async function unpopulatedSlots(desired: DesiredState, table: MountTable,
  * those an interrupted apply mounted but never populated. Only roots present in the live table are touched, so
  * the copy never lands in a slot directory on the build base's own filesystem.
  */
-async function populateSlots(opts: ExecuteOptions, table: MountTable, filter: string[] | null, outcomes: SlotOutcome[],
+async function populateSlots(opts: RunContext, table: MountTable, filter: string[] | null, outcomes: SlotOutcome[],
   ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void, left: Change[]): Promise<void> {
   // only a slot that matches its layout: a root still planned for replacement may be a bind of a host directory
   const todo = (await unpopulatedSlots(opts.desired, table, filter)).filter((s) => !left.some((c) => c.slot === s.name))
+  const fail = (s: SlotSpec, message: string) => {
+    emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok: false, message})
+    let out = outcomes.find((o) => o.slot === s.name)
+    if (!out) outcomes.push(out = {slot: s.name, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
+    out.errors.push(`Template copy into ${s.dir} failed: ${message}`)
+  }
+  const ready: SlotSpec[] = []
   await Promise.all(todo.map(async (s) => {
     // a root listed in the table but absent from this filesystem view (a captured or simulated table) has nothing to fill
     if (!(await pathExists(s.dir))) return
     await ensureTemplateOnce()
     // an unpopulated root may hold what a crashed run or a port build left, symlinks out of the slot among it: cp
     // writes through a symlink it finds at a destination, so the root is emptied around its mount points first
+    if (opts.freshRoots.has(s.dir)) return void ready.push(s)
     const mountPoints = new Set(table.mounts.filter((m) => isBelow(m.target, s.dir)).map((m) => m.target))
     const cleared = await lstat(s.dir).then((st) => clearAroundMounts(s.dir, mountPoints, st.dev))
       .then(() => null, (e: unknown) => isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
-    const c = cleared !== null ? {exitCode: 1, stderr: `cannot empty the slot root first: ${cleared}`}
-      : await opts.platform.run(templateCopyArgv(opts.desired.platform, opts.desired.buildBase, s.dir))
-    const ok = c.exitCode === 0
-    if (ok) await markSlotPopulated(s.dir)
-    emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok, message: ok ? undefined : c.stderr.trim()})
-    if (ok) return
-    let out = outcomes.find((o) => o.slot === s.name)
-    if (!out) outcomes.push(out = {slot: s.name, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
-    out.errors.push(`Template copy into ${s.dir} failed: ${c.stderr.trim()}`)
+    if (cleared !== null) fail(s, `cannot empty the slot root first: ${cleared}`)
+    else ready.push(s)
   }))
+  const copied = await copyTemplate(opts, ready.sort((a, b) => a.index - b.index).map((s) => s.dir))
+  await Promise.all(ready.map(async (s) => {
+    const error = copied.get(s.dir)
+    if (error !== null && error !== undefined) return fail(s, error)
+    await markSlotPopulated(s.dir)
+    emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok: true})
+  }))
+}
+
+/**
+ * Copies the Template into each slot root: one `xargs ... cp` for all of them (one process started instead of one per
+ * slot); when that fails, once more per slot (cp overwrites what the first run copied) for each slot's own message.
+ * Resolves with null per directory copied, or the error.
+ */
+async function copyTemplate(opts: ExecuteOptions, dirs: string[]): Promise<Map<string, string | null>> {
+  const {platform: name, buildBase} = opts.desired
+  const copied = new Map<string, string | null>()
+  if (dirs.length > 1) {
+    const many = templateCopyManyArgv(name, buildBase, dirs)
+    const r = await opts.platform.run(many.argv, {input: many.input})
+    if (r.exitCode === 0) {
+      for (const d of dirs) copied.set(d, null)
+      return copied
+    }
+  }
+  await Promise.all(dirs.map(async (d) => {
+    const r = await opts.platform.run(templateCopyArgv(name, buildBase, d))
+    copied.set(d, r.exitCode === 0 ? null : (r.stderr.trim() || `exit ${r.exitCode}`))
+  }))
+  return copied
 }
 
 /** Re-reads the live table and re-plans one slot. */
@@ -144,7 +205,7 @@ function failure(r: OpResult): string {
  * Unmounts (retrying busy ones), remounts, mounts, then the Template, for one slot; never throws. Emits slot-done
  * with the counts of its successful operations; executePlan replaces them with what the final check finds.
  */
-async function applySlot(slot: string, initial: Change[], plan: Plan, opts: ExecuteOptions): Promise<SlotOutcome> {
+async function applySlot(slot: string, initial: Change[], plan: Plan, opts: RunContext): Promise<SlotOutcome> {
   const out: SlotOutcome = {slot, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []}
   const emit = (e: ApplyEvent) => {
     if (e.type === 'op' && e.ok && e.action !== 'template') {
@@ -218,14 +279,13 @@ async function unmountAll(slot: string, changes: Change[], plan: Plan, opts: Exe
 }
 
 /** Checks sources and targets and mounts the batch. */
-async function mountBatch(slot: string, specs: MountSpec[], opts: ExecuteOptions, out: SlotOutcome,
+async function mountBatch(slot: string, specs: MountSpec[], opts: RunContext, out: SlotOutcome,
   emit: (e: ApplyEvent) => void): Promise<void> {
   const base = opts.desired.buildBase
   const slotDir = `${base}/${slot}`
   for (const s of specs) {
     if (s.fstype !== 'bind' && s.fstype !== 'null' && s.fstype !== 'nullfs') continue
-    const st = await stat(s.source).catch(() => null)
-    if (!st?.isDirectory()) {
+    if (!(await opts.sourceIsDir(s.source))) {
       out.errors.push(`source ${s.source} for ${s.target} is not a directory`)
       emit({type: 'op', slot, action: 'mount', targets: [s.target], ok: false, message: `source ${s.source} does not exist`})
       return
@@ -237,4 +297,5 @@ async function mountBatch(slot: string, specs: MountSpec[], opts: ExecuteOptions
   const r = await opts.platform.mount(specs)
   emit({type: 'op', slot, action: 'mount', targets: specs.map((s) => s.target), ok: r.ok, message: r.ok ? undefined : failure(r)})
   if (!r.ok) out.errors.push(failure(r))
+  else if (specs[0].path === '/') opts.freshRoots.add(slotDir)
 }

@@ -103,9 +103,8 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   // copying the Template into a mounted but unpopulated slot root changes no mount: nothing to approve
   const needsApproval = plan.changes.length > 0 || slotDirs.length > 0
   if (needsApproval && !saved && !(await req.approve(plan))) return {ok: false, status: 'declined', plan, remaining: null, ...empty}
-  const outcomes = await executePlan(plan, {platform: req.platform, desired, parallelism: req.parallelism,
+  const {outcomes, table} = await executePlan(plan, {platform: req.platform, desired, parallelism: req.parallelism,
     busyTimeoutMs: req.busyTimeoutMs, signal: req.signal, emit: req.onEvent, table: prepared.table})
-  const table = await req.platform.readMountTable()
   const remaining = diffSlots(desired, table, {mode, slotFilter: plan.slotFilter})
   const errors = outcomes.flatMap((o) => o.errors)
   const removed: string[] = []

@@ -67,6 +67,16 @@ export function templateCopyArgv(platform: PlatformName, buildBase: string, slot
   return platform === 'linux' ? ['cp', '-a', from, slotDir] : ['cp', '-Rp', from, slotDir]
 }
 
+/**
+ * argv and stdin that copy the Template into several slot roots with one process: `xargs -0 -n 2 -P N cp -a`, fed
+ * NUL-separated (Template, slot) pairs, which xargs passes to cp as arguments, unchanged (no shell is involved).
+ */
+export function templateCopyManyArgv(platform: PlatformName, buildBase: string, slotDirs: string[]): {argv: string[]; input: string} {
+  const [cp, flag, from] = templateCopyArgv(platform, buildBase, '')
+  return {argv: ['xargs', '-0', '-n', '2', '-P', String(Math.min(8, slotDirs.length)), cp, flag],
+    input: slotDirs.map((d) => `${from}\0${d}\0`).join('')}
+}
+
 /** Reads the Template marker (for doctor); null when missing. */
 export async function readTemplateMarker(buildBase: string): Promise<string | null> {
   try {

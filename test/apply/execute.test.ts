@@ -8,7 +8,7 @@ import type {DesiredState} from '../../src/layout/types.js'
 import {diffSlots} from '../../src/plan/diff.js'
 import type {Plan} from '../../src/plan/types.js'
 import {isAtOrBelow} from '../../src/util/paths.js'
-import {FakePlatform, type FakePlatformOptions} from '../helpers/fake-platform.js'
+import {FakePlatform, type FakePlatformOptions, result} from '../helpers/fake-platform.js'
 import {hostPlus, makeSandbox, type Sandbox, seedText, slotLines, slotLinesAt} from './sandbox.js'
 
 /** A fake platform, the desired state and helpers to plan and apply against it. */
@@ -16,7 +16,7 @@ interface World {
   fake: FakePlatform
   d: DesiredState
   plan(): Promise<Plan>
-  apply(opts?: Partial<ExecuteOptions>): Promise<{plan: Plan; outcomes: Awaited<ReturnType<typeof executePlan>>; events: ApplyEvent[]}>
+  apply(opts?: Partial<ExecuteOptions>): Promise<{plan: Plan; outcomes: Awaited<ReturnType<typeof executePlan>>['outcomes']; events: ApplyEvent[]}>
 }
 
 function world(sb: Sandbox, o: {builders: number; platform?: PlatformName; table?: string} & FakePlatformOptions): World {
@@ -29,7 +29,7 @@ function world(sb: Sandbox, o: {builders: number; platform?: PlatformName; table
     async apply(opts = {}) {
       const p = await plan()
       const events: ApplyEvent[] = []
-      const outcomes = await executePlan(p, {platform: fake, desired: d, parallelism: 4, busyTimeoutMs: 0, populate: false,
+      const {outcomes} = await executePlan(p, {platform: fake, desired: d, parallelism: 4, busyTimeoutMs: 0, populate: false,
         emit: (e) => events.push(e), ...opts})
       return {plan: p, outcomes, events}
     },
@@ -253,11 +253,14 @@ describe('apply/execute: executePlan against the fake platform', () => {
     expect((await w.plan()).changes.map((c) => c.target)).to.deep.equal([`${sb.base}/SL01/distfiles`])
   })
 
-  it('copies the Template into a freshly mounted slot root (creating a minimal Template once)', async () => {
-    const w = world(sb, {builders: 2})
+  it('copies the Template into freshly mounted slot roots with one process (creating a minimal Template once)', async () => {
+    const inputs: string[] = []
+    const w = world(sb, {builders: 2, run: async (argv, o) => { inputs.push(o?.input ?? ''); return result(argv) }})
     await w.apply({populate: true})
-    const copies = w.fake.calls.filter((c) => c.startsWith('run ')).sort()
-    expect(copies).to.deep.equal([`run cp -Rp ${sb.base}/Template/. ${sb.base}/SL00`, `run cp -Rp ${sb.base}/Template/. ${sb.base}/SL01`])
+    const copies = w.fake.calls.filter((c) => c.startsWith('run '))
+    expect(copies).to.deep.equal(['run xargs -0 -n 2 -P 2 cp -Rp'])
+    // NUL-separated (Template, slot) pairs: xargs hands each pair to one cp, as arguments, never through a shell
+    expect(inputs).to.deep.equal([`${sb.base}/Template/.\0${sb.base}/SL00\0${sb.base}/Template/.\0${sb.base}/SL01\0`])
     expect(existsSync(`${sb.base}/Template/etc/passwd`)).to.equal(true)
     expect(existsSync(`${sb.base}/.template.good`)).to.equal(true)
     // a slot whose root stays mounted gets no copy
@@ -274,6 +277,19 @@ describe('apply/execute: executePlan against the fake platform', () => {
     expect(outcomes.map((o) => o.ok)).to.deep.equal([true, false])
     expect(w.fake.calls.filter((c) => c.startsWith('run '))).to.deep.equal([`run cp -Rp ${sb.base}/Template/. ${sb.base}/SL00`])
     expect(existsSync(`${sb.base}/SL01/etc`)).to.equal(false)
+  })
+
+  it('copies once more per slot when the one xargs run fails, and reports the slot whose copy failed', async () => {
+    // GIVEN cp fails for SL01 only: xargs exits 123 and says nothing about which pair failed
+    const w = world(sb, {builders: 2, run: async (argv) => argv[0] === 'xargs' ? result(argv, 123, 'cp: failed')
+      : argv.at(-1) === `${sb.base}/SL01` ? result(argv, 1, 'cp: No space left on device') : result(argv)})
+    const {outcomes} = await w.apply({populate: true})
+    expect(w.fake.calls.filter((c) => c.startsWith('run ')).sort()).to.deep.equal(['run cp -Rp ' + `${sb.base}/Template/. ${sb.base}/SL00`,
+      'run cp -Rp ' + `${sb.base}/Template/. ${sb.base}/SL01`, 'run xargs -0 -n 2 -P 2 cp -Rp'])
+    expect(outcomes.map((o) => o.ok)).to.deep.equal([true, false])
+    expect(outcomes[1].errors.join('\n')).to.include('No space left on device')
+    expect(existsSync(`${sb.base}/SL00/.dsynth-slot`)).to.equal(true)
+    expect(existsSync(`${sb.base}/SL01/.dsynth-slot`)).to.equal(false)
   })
 
   it('refuses a plan with a target outside <base>/SLnn before any call', async () => {
