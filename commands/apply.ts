@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import os from 'node:os'
 import {askApproval} from '../src/apply/approve.js'
+import {DEFAULT_PARALLELISM} from '../src/apply/execute.js'
 import {trapInterrupts} from '../src/apply/interrupt.js'
 import {parseDuration, runApply} from '../src/apply/run-apply.js'
 import {BaseCommand, configFlags} from '../src/base-command.js'
@@ -20,11 +20,12 @@ export default class ApplyCommand extends BaseCommand {
     '<%= config.bin %> apply --auto-approve --json --lock-timeout 2m',
   ]
 
-  static args = {planfile: Args.string({description: 'saved plan from `dsynth plan --out FILE`'})}
+  // ignoreStdin: oclif would otherwise read piped stdin as the argument (`echo yes | dsynth apply`)
+  static args = {planfile: Args.string({description: 'saved plan from `dsynth plan --out FILE`', ignoreStdin: true})}
   static flags = {
     ...configFlags,
     'auto-approve': Flags.boolean({char: 'y', description: 'do not ask for approval'}),
-    parallelism: Flags.integer({description: 'slots worked on at once', min: 1, max: 1024, default: Math.min(16, Math.max(4, os.availableParallelism() * 2))}),
+    parallelism: Flags.integer({description: 'slots worked on at once', min: 1, max: 1024, default: DEFAULT_PARALLELISM}),
     'busy-timeout': Flags.string({description: 'how long busy unmounts are retried before they are reported (e.g. 5s)', default: '5s'}),
     'lock-timeout': Flags.string({description: 'how long to wait for another dsynth holding the build base (e.g. 30s, 2m; plain number = seconds)', default: '0'}),
     slot: Flags.string({description: 'limit to this slot (repeatable)', multiple: true}),

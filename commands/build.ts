@@ -18,7 +18,7 @@ export default class BuildCommand extends BaseCommand {
     '<%= config.bin %> build -y --force misc/hello --json',
   ]
 
-  static args = {origins: Args.string({description: 'ports to build: category/port or category/port@flavor'})}
+  static args = {origins: Args.string({description: 'ports to build: category/port or category/port@flavor', ignoreStdin: true})}
   static flags = {
     ...configFlags,
     'auto-approve': Flags.boolean({char: 'y', description: 'apply the slot plan without asking'}),

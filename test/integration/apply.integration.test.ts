@@ -191,6 +191,8 @@ $DSYNTH plan --out ${w.dir}/now.plan --config ${w.ini} >/dev/null
 mount -n -t tmpfs intruder ${w.base}/SL00/construction
 $DSYNTH apply ${w.dir}/now.plan --config ${w.ini} </dev/null; echo "rc3=$?"
 $DSYNTH apply --config ${w.ini} </dev/null; echo "rc4=$?"
+echo yes | $DSYNTH apply --config ${w.ini} 2>${w.dir}/piped.err; echo "rc5=$?"
+cat ${w.dir}/piped.err >&2
 `)
     expect(r.stdout).to.match(/rc1=0/)
     // the slots were empty when empty.plan was saved; they are mounted now
@@ -200,5 +202,8 @@ $DSYNTH apply --config ${w.ini} </dev/null; echo "rc4=$?"
     // without a terminal and without --auto-approve apply refuses
     expect(r.stdout).to.match(/rc4=1/)
     expect(r.stderr).to.match(/stdin is not a terminal/)
+    // piped text is neither an approval nor a PLANFILE argument (oclif would read stdin as the missing argument)
+    expect(r.stdout).to.match(/rc5=1/)
+    expect(r.stderr).not.to.match(/plan file|yes:/i)
   })
 })
