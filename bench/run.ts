@@ -115,7 +115,7 @@ async function benchMounts(): Promise<void> {
     log(`skipped ${needMounts.join(', ')}: needs root on Linux`)
     return
   }
-  if (!existsSync(path.join(CLI, 'dist/commands/apply.js'))) throw new Error('dist/ is missing: run `npm run build` first')
+  if (!existsSync(path.join(CLI, 'dist/src/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first')
 
   if (only.has('apply')) {
     const raw = await scenario('fresh')

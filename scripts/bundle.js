@@ -1,31 +1,29 @@
-// Bundles dist/ after tsc (`npm run build`): every command and oclif's `execute` become entry points sharing chunks,
-// so start-up loads a few files instead of several hundred (see BENCHMARKS.md, "Start-up"). The command files keep
-// their paths (dist/commands/*.js), so oclif.manifest.json, generated from the unbundled output, still points at them.
+// Bundles src/cli.ts (oclif's execute and every command) into one CommonJS file, dist/src/cli.js, after tsc has
+// type-checked (`npm run build`); then scripts/code-cache.cjs writes V8's code cache for it. dist/package.json marks
+// dist/ as CommonJS, so oclif's own loader `require`s the bundle (bin/load.cjs has already put it in require's cache).
 import {build} from 'esbuild'
-import {readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import path from 'node:path'
+import {mkdirSync, writeFileSync} from 'node:fs'
 
-const dist = path.resolve('dist')
-const out = path.resolve('dist.bundle.tmp')
-rmSync(out, {recursive: true, force: true})
-writeFileSync(path.join(dist, 'oclif-entry.js'), "export {execute} from '@oclif/core/execute'\n")
-const commands = readdirSync(path.join(dist, 'commands')).filter((f) => f.endsWith('.js')).map((f) => path.join(dist, 'commands', f))
-await build({
-  entryPoints: [...commands, path.join(dist, 'oclif-entry.js')],
-  outdir: out,
-  outbase: dist,
+mkdirSync('dist/src', {recursive: true})
+writeFileSync('dist/package.json', '{"type": "commonjs"}\n')
+const result = await build({
+  write: false,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/src/cli.js',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'error',
-  // CommonJS inside the bundle (oclif and its dependencies) calls require() for Node's own modules
-  banner: {js: "import {createRequire as __dsynthRequire} from 'node:module'; const require = __dsynthRequire(import.meta.url);"},
-  // loaded only on demand: the live progress bars, and the TypeScript loaders oclif looks for in development
-  external: ['cli-progress', 'typescript', 'tsx', 'ts-node'],
+  // loaded only on demand: the live progress bars, shell completion, and the TypeScript loaders oclif looks for in development
+  external: ['cli-progress', '@oclif/plugin-autocomplete', 'typescript', 'tsx', 'ts-node'],
 })
-rmSync(dist, {recursive: true})
-renameSync(out, dist)
+// Code compiled by vm.Script from a code cache loses its dynamic-import callback on Node 20 (import() then throws
+// ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so the bundle's import() expressions call the loader's own import instead
+// (bin/load.cjs passes it in as __dsynthImport). Only calls are rewritten: text such as "import()" in a message stays.
+let rewritten = 0
+const text = result.outputFiles[0].text.replace(/(?<![\w$."'`])import\((?!\))/g, () => { rewritten++; return '__dsynthImport(' })
+if (rewritten === 0) throw new Error('bundle: no dynamic import() found to rewrite; has the bundle changed shape?')
+writeFileSync('dist/src/cli.js', text)

@@ -14,11 +14,19 @@ case "$DEST" in /tmp/dsynth-build-*) ;; *) echo "DEST must be /tmp/dsynth-build-
 rm -rf "$DEST"
 mkdir -p "$DEST"
 cp -r "$SRC/src" "$SRC/commands" "$SRC/tsconfig.json" "$DEST/"
-cp -r "$REPO/bin" "$REPO/package.json" "$REPO/scripts" "$DEST/"
+cp -r "$SRC/bin" "$SRC/package.json" "$SRC/scripts" "$DEST/"
 ln -s "$REPO/node_modules" "$DEST/node_modules"
 cd "$DEST"
-"$REPO/node_modules/.bin/tsc" -p tsconfig.json || true   # like `npm run build`: emit even with type errors elsewhere
-test -f dist/commands/apply.js
-node scripts/manifest.js
-node scripts/bundle.js
+if [ -f "$DEST/src/cli.ts" ]; then
+  # the bundle (dist/src/cli.js) with its code cache, as `npm run build` makes it
+  cp -r "$SRC/test" "$DEST/test" 2>/dev/null || true   # the code cache is warmed on the test fixtures
+  node scripts/bundle.js && node scripts/manifest.js && node scripts/code-cache.cjs
+  test -f dist/src/cli.js
+else
+  # an older source tree (ESM chunks under dist/commands)
+  "$REPO/node_modules/.bin/tsc" -p tsconfig.json || true
+  test -f dist/commands/apply.js
+  node scripts/manifest.js
+  node scripts/bundle.js
+fi
 echo "built $DEST ($(node bin/run.js --version))"

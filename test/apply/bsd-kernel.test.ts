@@ -68,7 +68,7 @@ describe('apply: the whole CLI path against the simulated BSD kernel', function 
   this.timeout(180_000)
 
   before(function () {
-    if (USE_DIST && !existsSync(`${REPO}dist/commands/apply.js`)) throw new Error('dist/ is missing: run `npm run build` first')
+    if (USE_DIST && !existsSync(`${REPO}dist/src/cli.js`)) throw new Error('dist/ is missing: run `npm run build` first')
   })
 
   // platform | seeded with the seed report (SL00 three times) and an extra SL03, or built from nothing | what plan,

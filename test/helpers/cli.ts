@@ -30,7 +30,7 @@ const CLEARED = ['FORCE_COLOR', 'NO_COLOR', 'DSYNTH_CONFIG', 'DSYNTH_PROFILE', '
 
 /** Fails clearly when the CLI has not been built (run `npm run build`, or `npm test`, which builds first). */
 export function requireBuild(): void {
-  if (!existsSync(new URL('../../dist/commands/plan.js', import.meta.url))) {
+  if (!existsSync(new URL('../../dist/src/cli.js', import.meta.url))) {
     throw new Error('dist/ is missing: run `npm run build` first (`npm test` does it in pretest)')
   }
 }
