@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {LockError} from '../../src/errors.js'
@@ -8,6 +8,8 @@ import {acquireLock, forceUnlock, lockPath, pidAlive, readLock} from '../../src/
 describe('platform/lock', () => {
   let base: string
   beforeEach(async () => { base = await mkdtemp(path.join(os.tmpdir(), 'dsynth-lock-')) })
+  // plain directories (nothing is mounted in these unit tests)
+  afterEach(async () => { await rm(base, {recursive: true, force: true}) })
 
   it('records pid, command, user, host and start time, and releases', async () => {
     const lock = await acquireLock(base, 'dsynth apply', 0)

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {lstat, mkdir, mkdtemp, readdir, symlink, writeFile} from 'node:fs/promises'
+import {lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {SafetyError} from '../../src/errors.js'
@@ -9,6 +9,8 @@ import {assertNoSymlinks} from '../../src/platform/safety.js'
 describe('platform/remove-tree and safety', () => {
   let dir: string
   beforeEach(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'dsynth-rm-')) })
+  // plain directories (nothing is mounted in these unit tests)
+  afterEach(async () => { await rm(dir, {recursive: true, force: true}) })
 
   it('removes a tree but only deletes symlinks, never what they point to', async () => {
     const victim = path.join(dir, 'victim')
