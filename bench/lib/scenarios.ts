@@ -53,6 +53,7 @@ export class Ctx {
   readonly callsLog: string
   readonly fstab: string
   readonly cwayScript: string
+  readonly cway2Script: string
   readonly stackScript: string
   readonly slotDirs: string[]
   readonly total: number
@@ -78,6 +79,8 @@ export class Ctx {
     // (a) C dsynth's way: one mount process per mount, sequentially; mkdir of the slot and of its mount points
     this.cwayScript = path.join(req.dir, 'cway.sh')
     writeFileSync(this.cwayScript, 'set -e\n' + desired.slots.map((s) => slotScript(s.dir, s.mounts)).join(''))
+    this.cway2Script = path.join(req.dir, 'cway2.sh')
+    writeFileSync(this.cway2Script, 'set -e\n' + desired.slots.map((s) => slotScript(s.dir, s.mounts, true)).join(''))
     // the seed failure: every slot mounted twice more on top of itself, 16 slots at once
     this.stackScript = path.join(req.dir, 'stack.sh')
     writeFileSync(this.stackScript, 'set -e\n' + desired.slots.map((s) => `(\n${slotScript(s.dir, s.mounts)}${slotScript(s.dir, s.mounts)}) &\n`).join('') +
@@ -138,13 +141,18 @@ export class Ctx {
   }
 }
 
-/** C dsynth's way for one slot: mkdir the slot, mount its root, mkdir the mount points, one `mount` per mount. */
-function slotScript(dir: string, mounts: MountSpec[]): string {
+/**
+ * C dsynth's way for one slot: mkdir the slot, mount its root, mkdir the mount points, one `mount` per mount. With
+ * `twoStep`, a read-only bind is made the way util-linux before 2.27 and many scripts make it: `mount --bind`, then
+ * `mount -o remount,bind,ro` (two processes).
+ */
+function slotScript(dir: string, mounts: MountSpec[], twoStep = false): string {
   const lines = [`mkdir -p ${sq(dir)}`]
   const cmd = (m: MountSpec) => {
     const line = linuxFstabLine(m, false)
     if (line.includes('\\')) throw new Error(`path needs escaping: ${line}`)
     const [src, target, fstype, opts] = line.split(' ')
+    if (twoStep && m.fstype === 'bind' && m.readonly) return `mount -n --bind ${sq(src)} ${sq(target)}\nmount -n -o remount,bind,ro ${sq(target)}`
     return `mount -n ${fstype === 'none' ? '' : `-t ${fstype} `}-o ${opts} ${sq(src)} ${sq(target)}`
   }
   lines.push(cmd(mounts[0]))
@@ -178,6 +186,7 @@ export function fresh(c: Ctx): WorkerResult {
   const cases = [
     ...c.withB((b, x) => [caseOf('dsynth' + x, () => c.dsynth(['apply', '--auto-approve', '--config', r.ini], c.env, b), ok('dsynth apply'), undefined, () => c.undo())]),
     caseOf('cway', () => timed(['/bin/sh', c.cwayScript], c.env), ok('one mount per mount'), undefined, () => c.undo()),
+    caseOf('cway2', () => timed(['/bin/sh', c.cway2Script], c.env), ok('one mount per mount, two-step ro binds'), undefined, () => c.undo()),
     caseOf('floor', () => timedSequence([[process.execPath, '-e', '0'], ['mount', '-a', '-n', '-T', c.fstab]], c.env), ok('node -e 0 + mount -a'),
       undefined, () => c.undo()),
   ]
@@ -185,7 +194,9 @@ export function fresh(c: Ctx): WorkerResult {
   // one more, untimed, with logging wrappers on PATH
   c.takeCalls()
   ok('dsynth apply (counted)')(c.dsynth(['apply', '--auto-approve', '--config', r.ini], c.wrapEnv))
-  const spawns = {dsynth: c.takeCalls(), cway: {mount: c.total, mkdir: 2 * c.slotDirs.length, sh: 1}, floor: {node: 1, mount: 1}}
+  const roBinds = c.desired.slots.reduce((n, s) => n + s.mounts.filter((m) => m.fstype === 'bind' && m.readonly).length, 0)
+  const spawns = {dsynth: c.takeCalls(), cway: {mount: c.total, mkdir: 2 * c.slotDirs.length, sh: 1},
+    cway2: {mount: c.total + roBinds, mkdir: 2 * c.slotDirs.length, sh: 1}, floor: {node: 1, mount: 1}}
   c.undo()
   return {samples, spawns, mountsPerSlot: c.total / c.slotDirs.length, notes: []}
 }
