@@ -1,7 +1,7 @@
 import {parseSlotName} from '../layout/slots.js'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {Mount, MountTable} from '../mounttable/types.js'
-import {isAtOrBelow, isCanonicalAbs} from '../util/paths.js'
+import {isCanonicalAbs} from '../util/paths.js'
 import {fingerprintPlan} from './fingerprint.js'
 import {SpecMatcher} from './match.js'
 import {type Keyed, orderChanges} from './order.js'
@@ -30,20 +30,36 @@ interface ObservedSlot {
  * or forged table might).
  */
 export function observedSlots(table: MountTable, buildBase: string): Map<string, ObservedSlot> {
+  return partitionTable(table, buildBase).slots
+}
+
+/** The table in one pass: the slots' mounts by slot, every other mount (in order), and the mounts at or below the base. */
+function partitionTable(table: MountTable, buildBase: string): {slots: Map<string, ObservedSlot>; others: Mount[]; underBase: Mount[]} {
   const slots = new Map<string, ObservedSlot>()
+  const others: Mount[] = []
+  const underBase: Mount[] = []
+  // a slot's name comes up once per mount of the slot: parse each name once
+  const indexOf = new Map<string, number | null>()
   const prefix = buildBase === '/' ? '/' : buildBase + '/'
   for (const m of table.mounts) {
-    if (!m.target.startsWith(prefix) || !isCanonicalAbs(m.target)) continue
+    if (!m.target.startsWith(prefix)) {
+      if (m.target === buildBase) underBase.push(m)
+      others.push(m)
+      continue
+    }
+    underBase.push(m)
+    if (!isCanonicalAbs(m.target)) { others.push(m); continue }
     const rest = m.target.slice(prefix.length)
     const cut = rest.indexOf('/')
     const name = cut === -1 ? rest : rest.slice(0, cut)
-    const index = parseSlotName(name)
-    if (index === null) continue
+    let index = indexOf.get(name)
+    if (index === undefined) indexOf.set(name, index = parseSlotName(name))
+    if (index === null) { others.push(m); continue }
     let slot = slots.get(name)
     if (!slot) slots.set(name, slot = {name, index, mounts: []})
     slot.mounts.push(m)
   }
-  return slots
+  return {slots, others, underBase}
 }
 
 /**
@@ -53,10 +69,9 @@ export function observedSlots(table: MountTable, buildBase: string): Map<string,
  */
 export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOptions): Plan {
   const base = desired.buildBase
-  const observed = observedSlots(table, base)
+  const {slots: observed, others, underBase} = partitionTable(table, base)
   // everything but the slots: the build base itself is often a filesystem of its own that bind sources live on
-  const inSlots = new Set<Mount>([...observed.values()].flatMap((s) => s.mounts))
-  const matcher = new SpecMatcher(table.mounts.filter((m) => !inSlots.has(m)))
+  const matcher = new SpecMatcher(others)
   const names = new Set<string>([...desired.slots.map((s) => s.name), ...observed.keys()])
   const filter = opts.slotFilter === null ? null : new Set(opts.slotFilter)
   const keyed: Keyed[] = []
@@ -75,7 +90,7 @@ export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOp
   const changes = orderChanges(keyed)
   const summary = {mount: 0, remount: 0, unmount: 0}
   for (const c of changes) summary[c.action]++
-  const observedList = recordObserved(table, base)
+  const observedList = recordObserved(underBase)
   const plan: Plan = {
     formatVersion: 1, platform: desired.platform, buildBase: base, slots: desired.slots.length, mode: opts.mode,
     slotFilter: opts.slotFilter, summary, slotStates, changes, warnings: [...(opts.warnings ?? [])],
@@ -218,9 +233,8 @@ function shownSource(m: Mount): string {
   return m.root === '/' || m.root === '' ? m.source : `${m.source}[${m.root}]`
 }
 
-/** The live mounts at or below the build base, with parents as list indexes, for the plan record. */
-function recordObserved(table: MountTable, base: string): ObservedMount[] {
-  const under = table.mounts.filter((m) => isAtOrBelow(m.target, base))
+/** The live mounts at or below the build base (in table order), with parents as list indexes, for the plan record. */
+function recordObserved(under: Mount[]): ObservedMount[] {
   const pos = new Map(under.map((m, i) => [m.id, i]))
   return under.map((m) => ({source: m.source, target: m.target, fstype: m.fstype, options: [...m.options], root: m.root, dev: m.dev,
     parent: m.parent === null ? -1 : pos.get(m.parent) ?? -1}))
