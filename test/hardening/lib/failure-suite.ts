@@ -1,13 +1,22 @@
 import {expect} from 'chai'
 import {canMount, inNamespace, makeWorld, type World} from '../../helpers/namespace.js'
 
+/** How a simulated command failure behaves: `fail` does nothing, `half` does half its work first. */
+export type FailMode = 'fail' | 'half'
+
 /**
- * Which calls fail: `[N, mode]` = the Nth mount (or umount) call fails, doing nothing (`fail`) or half its work (`half`).
- * An apply of the 4 empty slots makes 4 mount calls (one per slot); a destroy of 3 slots at least 3 umount calls.
+ * Which commands fail.
+ * - `mountCall`: `[N, mode]` = the Nth `mount` call fails. The Linux driver hands slots that are ready at the same
+ *   moment to one `mount -a`, so how many calls an apply of 4 slots makes depends on timing: a case whose Nth call
+ *   never came must have converged (exit 0), and the first call always comes.
+ * - `mountSlot`: `[k, mode]` = the `mount` call that carries slot SLk's lines fails on those lines and mounts the
+ *   other slots' lines (as `mount -a` goes on after a failed entry): exactly that slot fails, whatever the grouping.
+ * - `umount`: `[N, mode]` = the Nth `umount` call fails; a destroy of 3 slots makes at least 3 (one batch per slot).
  */
 export interface FailureCases {
-  mount: ReadonlyArray<readonly [number, 'fail' | 'half']>
-  umount: ReadonlyArray<readonly [number, 'fail' | 'half']>
+  mountCall: ReadonlyArray<readonly [number, FailMode]>
+  mountSlot: ReadonlyArray<readonly [number, FailMode]>
+  umount: ReadonlyArray<readonly [number, FailMode]>
 }
 
 /**
@@ -16,8 +25,9 @@ export interface FailureCases {
  * gone the next apply must converge. Real mounts, each scenario in its own private mount namespace.
  */
 export function defineFailureSuite(cases: FailureCases): void {
-describe(`host faults: failing mount (${cases.mount.length} cases) and umount (${cases.umount.length}), busy, full and read-only build base (real mounts)`, function () {
-  this.timeout(Math.max(120_000, (cases.mount.length + cases.umount.length) * 10_000))
+const mountCases = cases.mountCall.length + cases.mountSlot.length
+describe(`host faults: failing mount (${mountCases} cases) and umount (${cases.umount.length}), busy, full and read-only build base (real mounts)`, function () {
+  this.timeout(Math.max(120_000, (mountCases + cases.umount.length) * 10_000))
   before(function () {
     if (!canMount) {
       console.log('    (skipped: these tests need root on Linux to mount in private namespaces)')
@@ -26,9 +36,11 @@ describe(`host faults: failing mount (${cases.mount.length} cases) and umount ($
   })
 
   /**
-   * `mount` and `umount` wrappers on PATH: call number $FAIL_AT of $FAIL_PROG fails. FAIL_MODE=fail does nothing;
-   * FAIL_MODE=half first mounts the first half of a `-T FILE` fstab (as `mount -a` stopping midway would) or unmounts
-   * the first half of the targets. Calls are counted under flock: dsynth runs slots in parallel.
+   * `mount` and `umount` wrappers on PATH. Call number $FAIL_AT of $FAIL_PROG fails; or, with FAIL_SLOT=SLk, the mount
+   * call whose fstab holds SLk's lines fails after mounting the other slots' lines. FAIL_MODE=fail does nothing (of
+   * the victim's lines); FAIL_MODE=half first mounts the first half of them (as `mount -a` stopping midway would) or
+   * unmounts the first half of the targets. A failure leaves `$WRAPDIR/failed`. Calls are counted under flock: dsynth
+   * runs slots in parallel.
    */
   const wrappers = (w: World) => `
 mkdir -p ${w.dir}/wrap
@@ -38,22 +50,31 @@ prog=$(basename "$0")
 exec 9>>"$WRAPDIR/count.lock"; flock 9
 n=$(( $(cat "$WRAPDIR/$prog.count" 2>/dev/null || echo 0) + 1 )); echo $n > "$WRAPDIR/$prog.count"
 flock -u 9
+args=("$@"); f=
+for i in "\${!args[@]}"; do [ "\${args[$i]}" = -T ] && f=\${args[$((i+1))]}; done
+if [ "$prog" = mount ] && [ -n "\${FAIL_SLOT:-}" ] && [ -n "$f" ] && awk -v s="$SLOTBASE/$FAIL_SLOT" '$2 == s || index($2, s "/") == 1 {found=1} END {exit !found}' "$f"; then
+  awk -v s="$SLOTBASE/$FAIL_SLOT" '!($2 == s || index($2, s "/") == 1)' "$f" > "$f.rest"
+  awk -v s="$SLOTBASE/$FAIL_SLOT" '$2 == s || index($2, s "/") == 1' "$f" > "$f.victim"
+  [ -s "$f.rest" ] && /usr/bin/mount -a -n -T "$f.rest"
+  if [ "\${FAIL_MODE:-fail}" = half ]; then
+    head -n $(( $(wc -l < "$f.victim") / 2 )) "$f.victim" > "$f.half"; /usr/bin/mount -a -n -T "$f.half"
+  fi
+  touch "$WRAPDIR/failed"; echo "$prog: simulated failure of call $n ($FAIL_SLOT)" >&2; exit 32
+fi
 if [ "$prog" = "\${FAIL_PROG:-}" ] && [ "$n" = "\${FAIL_AT:-0}" ]; then
   if [ "\${FAIL_MODE:-fail}" = half ]; then
-    args=("$@")
     if [ "$prog" = mount ]; then
-      for i in "\${!args[@]}"; do [ "\${args[$i]}" = -T ] && f=\${args[$((i+1))]}; done
       head -n $(( $(wc -l < "$f") / 2 )) "$f" > "$f.half"; /usr/bin/mount -a -n -T "$f.half"
     else
       targets=("\${args[@]:1}"); /usr/bin/umount -n "\${targets[@]:0:$(( \${#targets[@]} / 2 ))}" 2>/dev/null
     fi
   fi
-  echo "$prog: simulated failure of call $n" >&2; exit 32
+  touch "$WRAPDIR/failed"; echo "$prog: simulated failure of call $n" >&2; exit 32
 fi
 exec /usr/bin/$prog "$@"
 SH
 chmod +x ${w.dir}/wrap/$p; done
-export WRAPDIR=${w.dir}/wrap
+export WRAPDIR=${w.dir}/wrap SLOTBASE=${w.base}
 `
   const cfg = (w: World) => `--config ${w.ini}`
   /** The checks after the cause is gone: apply converges and plans empty. */
@@ -67,25 +88,40 @@ $DSYNTH plan --detailed-exitcode ${cfg(w)} >/dev/null 2>&1; echo "${tag}:plan=$?
     plan: Number(new RegExp(`${tag}:plan=(\\d+)`).exec(out)?.[1]),
   })
 
-  it('a mount command failing on its Nth call (nothing or half mounted): error naming it, exit 1, next apply converges', async () => {
-    // GIVEN 4 empty slots and a mount that fails on call 1 or 3, doing nothing or mounting half its fstab
+  it('a mount command failing (its Nth call, or the call carrying one slot; nothing or half mounted): error naming it, exit 1, next apply converges', async () => {
+    // GIVEN 4 empty slots and a mount that fails on its Nth call, or on the lines of one slot
     const w = await makeWorld(4)
+    const all = [
+      ...cases.mountCall.map(([n, m], i) => `c${i}:${n}:${m}`),
+      ...cases.mountSlot.map(([k, m], i) => `s${i}:SL0${k}:${m}`),
+    ]
     const r = await inNamespace(`${wrappers(w)}
-for c in ${cases.mount.map(([n, m], i) => `${i}:${n}:${m}`).join(' ')}; do
-  n=$(echo $c | cut -d: -f2); mode=$(echo $c | cut -d: -f3); rm -f $WRAPDIR/*.count
+for c in ${all.join(' ')}; do
+  sel=$(echo $c | cut -d: -f2); mode=$(echo $c | cut -d: -f3); rm -f $WRAPDIR/*.count $WRAPDIR/failed
+  case $c in c*) fail="FAIL_PROG=mount FAIL_AT=$sel" ;; *) fail="FAIL_SLOT=$sel" ;; esac
   # WHEN apply runs with the failing mount on PATH
-  PATH=$WRAPDIR:$PATH FAIL_PROG=mount FAIL_AT=$n FAIL_MODE=$mode $DSYNTH apply -y ${cfg(w)} > ${w.dir}/out.$c 2>&1; echo "$c:rc=$?"
+  env PATH=$WRAPDIR:$PATH $fail FAIL_MODE=$mode $DSYNTH apply -y ${cfg(w)} > ${w.dir}/out.$c 2>&1; echo "$c:rc=$?"
+  [ -e $WRAPDIR/failed ] && echo "$c:failed"
   tail -3 ${w.dir}/out.$c; grep -m1 'simulated failure' ${w.dir}/out.$c
   # THEN once the wrapper is gone the next apply converges
   ${converge(w, '$c')}
   $DSYNTH destroy -y ${cfg(w)} >/dev/null 2>&1
 done
-`, {}, cases.mount.length * 20_000)
-    for (const [i, [n, m]] of cases.mount.entries()) {
-      expect(codes(r.stdout, `${i}:${n}:${m}`), `${i}:${n}:${m}\n${r.stdout}\n${r.stderr}`).to.deep.equal({rc: 1, converge: 0, plan: 0})
+`, {}, all.length * 20_000)
+    for (const c of all) {
+      const failed = r.stdout.includes(`${c}:failed\n`)
+      // the first call always comes and every slot's lines are mounted by some call: those always fail
+      if (c.startsWith('s') || c.split(':')[1] === '1') expect(failed, `${c} never failed\n${r.stdout}`).to.equal(true)
+      expect(codes(r.stdout, c), `${c}\n${r.stdout}\n${r.stderr}`).to.deep.equal({rc: failed ? 1 : 0, converge: 0, plan: 0})
     }
     expect(r.stdout).to.match(/mount -a -n -T \S+: mount: simulated failure of call \d+/)
-    expect(r.stdout).to.match(/Apply incomplete\. Slots: 3 ok\./)
+    for (const [i, [k, m]] of cases.mountSlot.entries()) {
+      // exactly the slot whose lines failed is reported, the others are mounted
+      const c = `s${i}:SL0${k}:${m}`
+      const out = r.stdout.slice(r.stdout.indexOf(`${c}:rc=`), r.stdout.indexOf(`${c}:converge=`))
+      expect(out, r.stdout).to.match(/Apply incomplete\. Slots: 3 ok\./)
+      expect(out, r.stdout).to.match(new RegExp(`SL0${k}: mount failed`))
+    }
   })
 
   it('an umount failing (nothing or half unmounted): destroy says which command failed, exit 1; then destroy and apply converge', async () => {
