@@ -1,5 +1,5 @@
 import {ConfigError} from '../errors.js'
-import {normalizeAbs} from '../util/paths.js'
+import {isBelow, normalizeAbs} from '../util/paths.js'
 
 /** Keys a profile section accepts (C dsynth `config.c` parseProfile); case-sensitive, as C compares with strcmp. */
 export const PROFILE_KEYS = [
@@ -88,9 +88,25 @@ export function failAt(site: {file: string; line: number}, code: string, message
   throw new ConfigError(code, `${site.file}:${site.line}: ${message}`, {suggestions})
 }
 
-/** True when the normalised absolute path `p` is one of SYSTEM_DIRS. */
+/**
+ * Trees that belong to the system as a whole: a build base below one of them is refused too (slots mount these
+ * directories read-only from `Directory_system`, and /dev, /proc and /sys are the kernel's).
+ */
+export const SYSTEM_TREES: readonly string[] = [
+  '/bin', '/sbin', '/lib', '/lib64', '/libexec', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib64', '/usr/libexec',
+  '/usr/libdata', '/usr/include', '/usr/share', '/usr/games', '/usr/src', '/etc', '/boot', '/dev', '/proc', '/sys',
+]
+
+/** The system directory that rules out `p` as a build base (`p` itself, or a system tree it lies in), or null. */
+export function systemDirOf(p: string): string | null {
+  const n = normalizeAbs(p)
+  if (SYSTEM_DIRS.has(n)) return n
+  return SYSTEM_TREES.find((t) => isBelow(n, t)) ?? null
+}
+
+/** True when the normalised absolute path `p` is one of SYSTEM_DIRS or lies inside one of SYSTEM_TREES. */
 export function isSystemDir(p: string): boolean {
-  return SYSTEM_DIRS.has(normalizeAbs(p))
+  return systemDirOf(p) !== null
 }
 
 /** Levenshtein distance between two strings. */
