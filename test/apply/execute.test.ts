@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {lstat, mkdir, readdir, symlink} from 'node:fs/promises'
 import {expect} from 'chai'
@@ -255,7 +256,7 @@ describe('apply/execute: executePlan against the fake platform', () => {
 
   it('copies the Template into freshly mounted slot roots with one process (creating a minimal Template once)', async () => {
     const inputs: string[] = []
-    const w = world(sb, {builders: 2, run: async (argv, o) => { inputs.push(o?.input ?? ''); return result(argv) }})
+    const w = world(sb, {builders: 2, run: async (argv, o) => { inputs.push(String(o?.input ?? '')); return result(argv) }})
     await w.apply({populate: true})
     const copies = w.fake.calls.filter((c) => c.startsWith('run '))
     expect(copies).to.deep.equal(['run xargs -0 -n 2 -P 2 cp -Rp'])
@@ -267,6 +268,18 @@ describe('apply/execute: executePlan against the fake platform', () => {
     const calls = w.fake.calls.length
     await w.apply({populate: true})
     expect(w.fake.calls.slice(calls)).to.deep.equal([])
+  })
+
+  it('Linux: copies the Template into every fresh slot root with one tar -x of an archive holding it once per slot', async () => {
+    const inputs: Array<string | Uint8Array | undefined> = []
+    const w = world(sb, {builders: 2, platform: 'linux', run: async (argv, o) => { inputs.push(o?.input); return result(argv) }})
+    await w.apply({populate: true})
+    expect(w.fake.calls.filter((c) => c.startsWith('run '))).to.deep.equal([`run tar -x -p --numeric-owner -f - -C ${sb.base}`])
+    // THEN the archive holds the Template under SL00 and under SL01, nothing else
+    const listing = execFileSync('tar', ['-tf', '-'], {input: inputs[0] as Uint8Array, encoding: 'utf8'}).trim().split('\n')
+    expect(listing).to.include.members(['SL00/', 'SL00/etc/passwd', 'SL00/tmp/', 'SL01/', 'SL01/etc/passwd', 'SL01/var/run/'])
+    expect(listing.every((n) => /^SL0[01](\/|$)/.test(n))).to.equal(true)
+    expect(listing.filter((n) => n.startsWith('SL00'))).to.have.length(listing.length / 2)
   })
 
   it('does not copy the Template into a slot directory whose root did not get mounted', async () => {
