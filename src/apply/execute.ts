@@ -6,7 +6,7 @@ import {isDsynthError} from '../errors.js'
 import {pathExists} from '../platform/host-facts.js'
 import {clearAroundMounts} from '../platform/remove-tree.js'
 import {assertNoSymlinks} from '../platform/safety.js'
-import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv, templateCopyManyArgv} from '../platform/template.js'
+import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv, templateCopyManyArgv, templateExtractInput} from '../platform/template.js'
 import type {OpResult, Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import type {Change, Plan} from '../plan/types.js'
@@ -167,17 +167,19 @@ async function populateSlots(opts: RunContext, table: MountTable, filter: string
 }
 
 /**
- * Copies the Template into each slot root: one `xargs ... cp` for all of them (one process started instead of one per
- * slot); when that fails, once more per slot (cp overwrites what the first run copied) for each slot's own message.
- * Resolves with null per directory copied, or the error.
+ * Copies the Template into each slot root with one process for all of them: on Linux one `tar -x` of an archive that
+ * holds the Template once per slot, on the BSDs one `xargs ... cp -Rp`. When that fails, once more per slot (the copy
+ * overwrites what the first run wrote) for each slot's own message. Resolves with null per directory copied, or the error.
  */
 async function copyTemplate(opts: ExecuteOptions, dirs: string[]): Promise<Map<string, string | null>> {
   const {platform: name, buildBase} = opts.desired
   const copied = new Map<string, string | null>()
-  if (dirs.length > 1) {
-    const many = templateCopyManyArgv(name, buildBase, dirs)
-    const r = await opts.platform.run(many.argv, {input: many.input})
-    if (r.exitCode === 0) {
+  if (dirs.length === 0) return copied
+  if (dirs.length > 1 || name === 'linux') {
+    // a Template that cannot be read into an archive is copied per slot below, where cp says what is wrong with it
+    const many = name === 'linux' ? await templateExtractInput(buildBase, dirs).catch(() => null) : templateCopyManyArgv(name, buildBase, dirs)
+    const r = many === null ? null : await opts.platform.run(many.argv, {input: many.input})
+    if (r?.exitCode === 0) {
       for (const d of dirs) copied.set(d, null)
       return copied
     }

@@ -1,6 +1,6 @@
 import {formatMountLine} from '../mounttable/format.js'
 import type {Mount, MountTable} from '../mounttable/types.js'
-import {observedSlots} from '../plan/diff.js'
+import {coveringMount, observedSlots} from '../plan/diff.js'
 import type {Change, Plan, Reason, SlotStatus} from '../plan/types.js'
 import {isAtOrBelow} from '../util/paths.js'
 import type {Check, CheckId, CheckStatus, Repair} from './types.js'
@@ -58,13 +58,19 @@ function layerRange(changes: Change[]): string {
 
 /** The checks of one slot from its plan status and changes: stacked first, then extra/missing/partial/drift, else ok. */
 function checksOfSlot(s: SlotStatus, changes: Change[], mounts: Mount[], format: MountTable['format'], builders: number,
-  dir: string): Check[] {
+  dir: string, hidden: Mount[], cover: Mount | undefined): Check[] {
   const out: Check[] = []
+  if (hidden.length > 0 && cover !== undefined) {
+    out.push(check('slot-hidden', 'problem', s.name, `${count(hidden.length, 'mount')} hidden under ${cover.target} (${cover.fstype} ${cover.source}), which was mounted after them`, {
+      mounts: hidden.map((m) => `  ${formatMountLine(m, format)}`), repair: 'manual',
+      fix: `they cannot be reached while ${cover.target} is mounted: unmount ${cover.target} by hand when nothing uses it, then run dsynth apply (or reboot)`}))
+  }
   const lines = (ms: Mount[]) => mountLines(ms, changes, format)
   const by = (...reasons: Reason[]) => changes.filter((c) => reasons.includes(c.reason))
   const unmounts = (...reasons: Reason[]) => by(...reasons).filter((c) => c.action === 'unmount')
   if (s.state === 'extra') {
-    return [check('slot-extra', 'problem', s.name, `extra slot: ${count(s.observed, 'mount')}, Number_of_builders is ${builders}`, {
+    if (s.observed === 0) return out
+    return [...out, check('slot-extra', 'problem', s.name, `extra slot: ${count(s.observed, 'mount')}, Number_of_builders is ${builders}`, {
       mounts: lines(mounts), fix: `unmount its ${count(s.observed, 'mount')} newest first, then rmdir the directory if empty`})]
   }
   if (s.state === 'stacked') {
@@ -119,11 +125,12 @@ function checksOfSlot(s: SlotStatus, changes: Change[], mounts: Mount[], format:
 /** Per-slot checks of the mount table against the layout, in slot order. Pure. */
 export function slotChecks(plan: Plan, table: MountTable): Check[] {
   const observed = observedSlots(table, plan.buildBase)
+  const cover = coveringMount(table, plan.buildBase)
   const out: Check[] = []
   for (const s of plan.slotStates) {
     const changes = plan.changes.filter((c) => c.slot === s.name)
-    const mounts = observed.get(s.name)?.mounts ?? []
-    out.push(...checksOfSlot(s, changes, mounts, table.format, plan.slots, `${plan.buildBase}/${s.name}`))
+    const slot = observed.get(s.name)
+    out.push(...checksOfSlot(s, changes, slot?.mounts ?? [], table.format, plan.slots, `${plan.buildBase}/${s.name}`, slot?.hidden ?? [], cover))
   }
   return out
 }

@@ -13,7 +13,7 @@ export type CheckStatus = 'ok' | 'warning' | 'problem' | 'skipped'
 export type CheckId =
   | 'config-file' | 'config-directories' | 'config-build-base'
   | 'slot-stacked' | 'slot-extra' | 'slot-missing' | 'slot-partial' | 'slot-foreign' | 'slot-wrong' | 'slot-options'
-  | 'slot-misplaced' | 'slot-ok' | 'slot-processes' | 'slot-busy-last-run' | 'slot-host-files' | 'slot-leftover-dir'
+  | 'slot-misplaced' | 'slot-hidden' | 'slot-ok' | 'slot-processes' | 'slot-busy-last-run' | 'slot-host-files' | 'slot-leftover-dir'
   | 'slot-not-directory' | 'processes' | 'last-run' | 'slot-dirs' | 'lock' | 'temp-files' | 'saved-plan' | 'template'
 
 /** Who repairs a finding: `doctor --fix`, `doctor --fix --kill`, or the user by hand. */

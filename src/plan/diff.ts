@@ -1,7 +1,7 @@
 import {parseSlotName} from '../layout/slots.js'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {Mount, MountTable} from '../mounttable/types.js'
-import {isCanonicalAbs} from '../util/paths.js'
+import {isAtOrBelow, isCanonicalAbs} from '../util/paths.js'
 import {fingerprintPlan} from './fingerprint.js'
 import {SpecMatcher} from './match.js'
 import {type Keyed, orderChanges} from './order.js'
@@ -21,7 +21,13 @@ export interface DiffOptions {
 interface ObservedSlot {
   name: string
   index: number
+  /** The slot's reachable mounts, in table order. */
   mounts: Mount[]
+  /**
+   * Mounts of the slot made before the build base (or a directory above it) was mounted over: they are covered and
+   * cannot be reached by path, so they are neither the slot nor something apply can unmount (a late `/build` mount).
+   */
+  hidden: Mount[]
 }
 
 /**
@@ -33,11 +39,24 @@ export function observedSlots(table: MountTable, buildBase: string): Map<string,
   return partitionTable(table, buildBase).slots
 }
 
+/**
+ * The newest mount at the build base or at a directory above it: it covers every slot mount listed before it (tables
+ * list mounts in the order they were made; a mount at an ancestor of the base never sits on a slot's filesystem).
+ */
+export function coveringMount(table: MountTable, buildBase: string): Mount | undefined {
+  let cover: Mount | undefined
+  for (const m of table.mounts) if (isAtOrBelow(buildBase, m.target) && (cover === undefined || m.seq > cover.seq)) cover = m
+  return cover
+}
+
 /** The table in one pass: the slots' mounts by slot, every other mount (in order), and the mounts at or below the base. */
-function partitionTable(table: MountTable, buildBase: string): {slots: Map<string, ObservedSlot>; others: Mount[]; underBase: Mount[]} {
+function partitionTable(table: MountTable, buildBase: string): {slots: Map<string, ObservedSlot>; others: Mount[]; underBase: Mount[];
+  cover: Mount | undefined} {
   const slots = new Map<string, ObservedSlot>()
   const others: Mount[] = []
   const underBase: Mount[] = []
+  const cover = coveringMount(table, buildBase)
+  const coverSeq = cover?.seq ?? -1
   // a slot's name comes up once per mount of the slot: parse each name once
   const indexOf = new Map<string, number | null>()
   const prefix = buildBase === '/' ? '/' : buildBase + '/'
@@ -56,10 +75,10 @@ function partitionTable(table: MountTable, buildBase: string): {slots: Map<strin
     if (index === undefined) indexOf.set(name, index = parseSlotName(name))
     if (index === null) { others.push(m); continue }
     let slot = slots.get(name)
-    if (!slot) slots.set(name, slot = {name, index, mounts: []})
-    slot.mounts.push(m)
+    if (!slot) slots.set(name, slot = {name, index, mounts: [], hidden: []})
+    ;(m.seq < coverSeq ? slot.hidden : slot.mounts).push(m)
   }
-  return {slots, others, underBase}
+  return {slots, others, underBase, cover}
 }
 
 /**
@@ -69,13 +88,14 @@ function partitionTable(table: MountTable, buildBase: string): {slots: Map<strin
  */
 export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOptions): Plan {
   const base = desired.buildBase
-  const {slots: observed, others, underBase} = partitionTable(table, base)
+  const {slots: observed, others, underBase, cover} = partitionTable(table, base)
   // everything but the slots: the build base itself is often a filesystem of its own that bind sources live on
   const matcher = new SpecMatcher(others)
   const names = new Set<string>([...desired.slots.map((s) => s.name), ...observed.keys()])
   const filter = opts.slotFilter === null ? null : new Set(opts.slotFilter)
   const keyed: Keyed[] = []
   const slotStates: SlotStatus[] = []
+  const warnings = [...(opts.warnings ?? [])]
   const byName = new Map(desired.slots.map((s) => [s.name, s]))
   const ordered = [...names].map((name) => byName.get(name) ?? observed.get(name)!)
     .sort((a, b) => a.index - b.index)
@@ -84,8 +104,13 @@ export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOp
     const spec = index < desired.slots.length ? desired.slots[index] : null
     const obs = observed.get(name)?.mounts ?? []
     const result = diffSlot(name, index, spec, obs, opts.mode, matcher, base)
+    const hidden = observed.get(name)?.hidden.length ?? 0
+    if (hidden > 0) {
+      warnings.push(`${name}: ${hidden} mount(s) hidden under ${cover!.target} (${cover!.fstype} ${cover!.source}, mounted after them): `
+        + `they cannot be reached or unmounted while it is mounted, and are left alone`)
+    }
     keyed.push(...result.keyed)
-    slotStates.push(result.status)
+    slotStates.push({...result.status, hidden})
   }
   const changes = orderChanges(keyed)
   const summary = {mount: 0, remount: 0, unmount: 0}
@@ -93,7 +118,7 @@ export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOp
   const observedList = recordObserved(underBase)
   const plan: Plan = {
     formatVersion: 1, platform: desired.platform, buildBase: base, slots: desired.slots.length, mode: opts.mode,
-    slotFilter: opts.slotFilter, summary, slotStates, changes, warnings: [...(opts.warnings ?? [])],
+    slotFilter: opts.slotFilter, summary, slotStates, changes, warnings,
     observed: observedList, fingerprint: '',
   }
   // computed when first read (saving a plan, checking a saved one, JSON output): apply re-plans often and never needs it
@@ -196,7 +221,7 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
     ? diffSlot(name, index, spec, mounts, 'apply', matcher, base).status.state
     : slotState(spec === null, stacked, mounts.length, keyed)
   const status: SlotStatus = {name, index, state,
-    layers, observed: mounts.length, desired: specs.length}
+    layers, observed: mounts.length, desired: specs.length, hidden: 0}
   return {keyed, status}
 }
 

@@ -50,6 +50,8 @@ export interface SlotStatus {
   observed: number
   /** Mounts the layout wants (0 for extra slots). */
   desired: number
+  /** Mounts of the slot covered by a later mount at the build base or above it: unreachable, not counted in observed. */
+  hidden: number
 }
 
 /** A live mount under the build base, as recorded in a plan (the state the plan was computed against). */

@@ -12,8 +12,8 @@ export interface RunOptions {
   onOutput?: (chunk: string) => void
   /** Aborting kills the process with SIGTERM. */
   signal?: AbortSignal
-  /** Text fed to stdin; stdin is /dev/null otherwise. */
-  input?: string
+  /** Text or bytes fed to stdin; stdin is /dev/null otherwise. */
+  input?: string | Uint8Array
   /** Start the child in its own process group (so a terminal Ctrl-C does not reach it). */
   detached?: boolean
 }
@@ -60,7 +60,11 @@ export function runCommand(argv: string[], opts: RunOptions = {}): Promise<RunRe
     opts.signal?.addEventListener('abort', onAbort, {once: true})
     child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; opts.onOutput?.(d) })
     child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; opts.onOutput?.(d) })
-    if (opts.input !== undefined) child.stdin!.end(opts.input)
+    if (opts.input !== undefined) {
+      // a child that exits without reading all of stdin (a failing tar) must not crash dsynth with EPIPE
+      child.stdin!.on('error', () => undefined)
+      child.stdin!.end(opts.input)
+    }
     child.on('error', (err) => {
       if (timer) clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)

@@ -1,9 +1,10 @@
-import {chmod, copyFile, mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
+import {chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {PlatformName} from '../config/types.js'
 import {describeIoError, HostIoError, ioHints} from '../errors.js'
 import {runCommand} from './exec.js'
 import {pathExists} from './host-facts.js'
+import {type TarEntry, type TarKind, tarArchive} from './tar.js'
 
 /** Marker C dsynth writes next to a complete Template (`BuildBase/.template.good`). */
 export const TEMPLATE_MARKER = '.template.good'
@@ -75,6 +76,60 @@ export function templateCopyManyArgv(platform: PlatformName, buildBase: string, 
   const [cp, flag, from] = templateCopyArgv(platform, buildBase, '')
   return {argv: ['xargs', '-0', '-n', '2', '-P', String(Math.min(8, slotDirs.length)), cp, flag],
     input: slotDirs.map((d) => `${from}\0${d}\0`).join('')}
+}
+
+/** The kind of a file from its st_mode (S_IFMT bits), or null for what is not copied (sockets). */
+function kindOf(mode: number): TarKind | null {
+  switch (mode & 0o170000) {
+    case 0o040000: return 'dir'
+    case 0o100000: return 'file'
+    case 0o120000: return 'symlink'
+    case 0o020000: return 'char'
+    case 0o060000: return 'block'
+    case 0o010000: return 'fifo'
+    default: return null
+  }
+}
+
+/**
+ * Reads the Template tree (never following symlinks) into archive entries, parents before children; the root is the
+ * entry with path `''`. Device numbers are decoded with Linux's encoding (only the Linux driver archives).
+ */
+export async function readTemplateEntries(dir: string): Promise<TarEntry[]> {
+  const out: TarEntry[] = []
+  const walk = async (rel: string): Promise<void> => {
+    const abs = rel === '' ? dir : path.join(dir, rel)
+    const st = await lstat(abs, {bigint: true})
+    const kind = kindOf(Number(st.mode))
+    if (kind === null) return
+    const e: TarEntry = {path: rel, kind, mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid),
+      mtime: Number(st.mtimeMs / 1000n)}
+    if (kind === 'file') e.data = await readFile(abs)
+    if (kind === 'symlink') e.link = await readlink(abs)
+    if (kind === 'char' || kind === 'block') {
+      e.devMajor = Number(((st.rdev >> 8n) & 0xfffn) | ((st.rdev >> 32n) & ~0xfffn))
+      e.devMinor = Number((st.rdev & 0xffn) | ((st.rdev >> 12n) & ~0xffn))
+    }
+    out.push(e)
+    if (kind === 'dir') for (const name of (await readdir(abs)).sort()) await walk(rel === '' ? name : `${rel}/${name}`)
+  }
+  await walk('')
+  return out
+}
+
+/**
+ * argv and stdin that copy the Template into several slot roots with one `tar -x` (Linux): an archive made in
+ * memory holds the Template once per slot, under the slot's name, and is extracted in the build base. tar unlinks
+ * what it finds at a destination before it creates the file there (a symlink left in a slot root is replaced, never
+ * written through) and keeps modes, owners (numerically), times and device nodes, as `cp -a` does.
+ */
+export async function templateExtractInput(buildBase: string, slotDirs: string[]): Promise<{argv: string[]; input: Uint8Array}> {
+  const entries = await readTemplateEntries(path.join(buildBase, 'Template'))
+  const names = slotDirs.map((d) => {
+    if (path.dirname(d) !== buildBase) throw new Error(`internal error: ${d} is not directly under ${buildBase}`)
+    return path.basename(d)
+  })
+  return {argv: ['tar', '-x', '-p', '--numeric-owner', '-f', '-', '-C', buildBase], input: tarArchive(entries, names)}
 }
 
 /** Reads the Template marker (for doctor); null when missing. */

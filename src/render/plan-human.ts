@@ -5,7 +5,8 @@ import {GLYPHS, paint} from './symbols.js'
 /** Header of one slot block, exactly as the issue gives it: `SL00  stacked: 3 layers, 66 mounts`. */
 export function slotHeader(s: SlotStatus): string {
   const layers = `${s.layers} ${s.layers === 1 ? 'layer' : 'layers'}`
-  return `${s.name}  ${s.state}: ${layers}, ${s.observed} ${s.observed === 1 ? 'mount' : 'mounts'}`
+  const hidden = s.hidden > 0 ? ` (+${s.hidden} hidden under a later mount)` : ''
+  return `${s.name}  ${s.state}: ${layers}, ${s.observed} ${s.observed === 1 ? 'mount' : 'mounts'}${hidden}`
 }
 
 /** Column widths of the change lines. */

@@ -87,14 +87,21 @@ describe('config/load: loadConfig', () => {
     expect(e.message).to.equal(`${tmp}: cannot read config file: is a directory (EISDIR)`)
   })
 
-  it('an unreadable file is CONFIG_UNREADABLE (EACCES), also during the search', async function () {
-    if (process.getuid?.() === 0) this.skip() // root reads anything
+  it('an unreadable file is CONFIG_UNREADABLE (EACCES), also during the search', async () => {
     const file = path.join(tmp, 'dsynth.ini')
     await writeFile(file, INI)
     await chmod(file, 0o000)
-    const e = await rejectConfigError(loadConfig({configPath: file, env: {}}), 'CONFIG_UNREADABLE')
-    expect(e.message).to.equal(`${file}: cannot read config file: permission denied (EACCES)`)
-    await rejectConfigError(loadConfig({searchPaths: [file], env: {}}), 'CONFIG_UNREADABLE')
+    await chmod(tmp, 0o755)
+    // root reads anything: as root, read as nobody for the length of the test (seteuid applies to every thread)
+    const asRoot = process.geteuid?.() === 0
+    if (asRoot) process.seteuid!(65534)
+    try {
+      const e = await rejectConfigError(loadConfig({configPath: file, env: {}}), 'CONFIG_UNREADABLE')
+      expect(e.message).to.equal(`${file}: cannot read config file: permission denied (EACCES)`)
+      await rejectConfigError(loadConfig({searchPaths: [file], env: {}}), 'CONFIG_UNREADABLE')
+    } finally {
+      if (asRoot) process.seteuid!(0)
+    }
   })
 
   it('a file present but unreadable stops the search instead of being skipped', async () => {

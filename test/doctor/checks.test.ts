@@ -47,6 +47,21 @@ describe('doctor/checks: runChecks', () => {
       'processes', 'last-run', 'slot-dirs', 'lock', 'temp-files', 'template'])
   })
 
+  it('a slot hidden under a later mount of the build base: a manual problem naming the covering mount', () => {
+    // GIVEN SL00 and SL01 mounted, then a tmpfs mounted on /build over them, then SL00 mounted again on it
+    const table = bsd(BSD_HOST, layer(D2, 'SL00'), layer(D2, 'SL01'), 'tmpfs on /build (tmpfs, local)', layer(D2, 'SL00'))
+    const checks = runChecks(facts(D2, table))
+    expect(findings(facts(D2, table)).filter((l) => !l.includes('config-'))).to.deep.equal([
+      'problem slot-hidden SL00: 22 mounts hidden under /build (tmpfs tmpfs), which was mounted after them',
+      'problem slot-hidden SL01: 22 mounts hidden under /build (tmpfs tmpfs), which was mounted after them',
+      'warning slot-missing SL01: not mounted (expected 1 layer of 22)',
+    ])
+    const hidden = checks.find((c) => c.id === 'slot-hidden')!
+    expect(hidden.repair).to.equal('manual')
+    expect(hidden.mounts).to.have.length(22)
+    expect(hidden.fix).to.match(/^they cannot be reached while \/build is mounted/)
+  })
+
   it('lists a stacked slot before what else is wrong with it', () => {
     // GIVEN SL00 with a complete first layer and a second layer of two mounts, SL01 missing its /distfiles
     const table = bsd(BSD_HOST, layer(D2, 'SL00', {only: ['/', '/boot', '/bin']}), layer(D2, 'SL00', {only: ['/', '/boot']}))

@@ -30,7 +30,7 @@ describe('plan/diff: Linux mountinfo', () => {
     expect(line).to.match(/^\d+ \d+ 254:0 \/usr\/bin \/build\/SL00\/usr\/bin ro,relatime - ext4 \/dev\/vda1 rw$/)
     const plan = diffSlots(D, mi.table(), APPLY)
     expect(plan.changes).to.deep.equal([])
-    expect(plan.slotStates).to.deep.equal([{name: 'SL00', index: 0, state: 'ok', layers: 1, observed: 22, desired: 22}])
+    expect(plan.slotStates).to.deep.equal([{name: 'SL00', index: 0, state: 'ok', layers: 1, observed: 22, desired: 22, hidden: 0}])
   })
 
   // [case, /build a separate filesystem, edit of the generated slot, changes in order, state of SL00]

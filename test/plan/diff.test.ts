@@ -63,7 +63,7 @@ describe('plan/diff: diffSlots', () => {
     })
 
     it('calls SL00 stacked (3 layers, 66 mounts) and SL01..SL07 missing', () => {
-      expect(plan.slotStates[0]).to.deep.equal({name: 'SL00', index: 0, state: 'stacked', layers: 3, observed: 66, desired: 22})
+      expect(plan.slotStates[0]).to.deep.equal({name: 'SL00', index: 0, state: 'stacked', layers: 3, observed: 66, desired: 22, hidden: 0})
       expect(plan.slotStates.slice(1).map((s) => [s.name, s.state, s.layers, s.observed]))
         .to.deep.equal(['SL01', 'SL02', 'SL03', 'SL04', 'SL05', 'SL06', 'SL07'].map((n) => [n, 'missing', 0, 0]))
     })
@@ -187,7 +187,7 @@ describe('plan/diff: diffSlots', () => {
         ...targets(layerAt(D2, 'SL02')).reverse().map((t) => `- ${t} extra-slot`),
       ])
       expect(plan.summary).to.deep.equal({mount: 0, remount: 0, unmount: 44})
-      expect(plan.slotStates[2]).to.deep.equal({name: 'SL02', index: 2, state: 'extra', layers: 1, observed: 22, desired: 0})
+      expect(plan.slotStates[2]).to.deep.equal({name: 'SL02', index: 2, state: 'extra', layers: 1, observed: 22, desired: 0, hidden: 0})
       expect(plan.slots).to.equal(2)
     })
 

@@ -77,7 +77,7 @@ describe('render/plan-human: renderPlanHuman', () => {
 
   it('summary and headers count in the singular too', () => {
     expect(summaryLine({...seed, summary: {mount: 1, remount: 2, unmount: 3}})).to.equal('Plan: 1 to mount, 2 to remount, 3 to unmount.')
-    expect(slotHeader({name: 'SL03', index: 3, state: 'drifted', layers: 1, observed: 1, desired: 22})).to.equal('SL03  drifted: 1 layer, 1 mount')
+    expect(slotHeader({name: 'SL03', index: 3, state: 'drifted', layers: 1, observed: 1, desired: 22, hidden: 0})).to.equal('SL03  drifted: 1 layer, 1 mount')
   })
 
   it('prints warnings after the title', () => {

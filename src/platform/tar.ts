@@ -1,0 +1,130 @@
+/**
+ * A minimal POSIX tar (ustar, with pax headers for long names) writer: what one `tar -x` needs to copy the Template
+ * into many slot roots at once. Pure: entries in, bytes out.
+ */
+
+/** The kinds of file a Template may hold (sockets are not copied, as `cp -a` of a socket makes no sense in a slot). */
+export type TarKind = 'dir' | 'file' | 'symlink' | 'char' | 'block' | 'fifo'
+
+/** One file of the archive, relative to where it is extracted. */
+export interface TarEntry {
+  /** Path relative to the extraction directory, without a trailing slash; never absolute, never with `..`. */
+  path: string
+  kind: TarKind
+  /** Permission bits including setuid/setgid/sticky (the low 12 bits of st_mode). */
+  mode: number
+  uid: number
+  gid: number
+  /** Modification time, seconds since the epoch. */
+  mtime: number
+  /** Contents of a regular file. */
+  data?: Uint8Array
+  /** Target of a symlink. */
+  link?: string
+  /** Device numbers of a char or block device. */
+  devMajor?: number
+  devMinor?: number
+}
+
+const BLOCK = 512
+const TYPE_FLAG: Record<TarKind, string> = {file: '0', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6'}
+const utf8 = new TextEncoder()
+
+/** Writes `value` as a NUL-terminated octal number filling `width` bytes at `at`. */
+function putOctal(header: Uint8Array, at: number, width: number, value: number): void {
+  const digits = Math.max(0, Math.floor(value)).toString(8).padStart(width - 1, '0')
+  if (digits.length > width - 1) throw new RangeError(`tar: ${value} does not fit in ${width - 1} octal digits`)
+  header.set(utf8.encode(digits), at)
+  header[at + width - 1] = 0
+}
+
+/** Writes a string field (bytes), truncated to `width`. */
+function putString(header: Uint8Array, at: number, width: number, value: string | Uint8Array): void {
+  const bytes = typeof value === 'string' ? utf8.encode(value) : value
+  header.set(bytes.subarray(0, width), at)
+}
+
+/** One 512-byte header block. */
+function header(name: Uint8Array, type: string, e: {mode: number; uid: number; gid: number; mtime: number; size: number;
+  link?: Uint8Array; devMajor?: number; devMinor?: number}): Uint8Array {
+  const h = new Uint8Array(BLOCK)
+  putString(h, 0, 100, name)
+  putOctal(h, 100, 8, e.mode & 0o7777)
+  putOctal(h, 108, 8, e.uid)
+  putOctal(h, 116, 8, e.gid)
+  putOctal(h, 124, 12, e.size)
+  putOctal(h, 136, 12, e.mtime)
+  h.fill(0x20, 148, 156)
+  h[156] = type.charCodeAt(0)
+  if (e.link) putString(h, 157, 100, e.link)
+  putString(h, 257, 6, 'ustar\0')
+  putString(h, 263, 2, '00')
+  putOctal(h, 329, 8, e.devMajor ?? 0)
+  putOctal(h, 337, 8, e.devMinor ?? 0)
+  let sum = 0
+  for (const b of h) sum += b
+  putString(h, 148, 8, sum.toString(8).padStart(6, '0') + '\0 ')
+  return h
+}
+
+/** A pax record `"<len> <key>=<value>\n"`, where len counts the whole record. */
+function paxRecord(key: string, value: Uint8Array): Uint8Array {
+  const body = utf8.encode(` ${key}=`)
+  const rest = body.length + value.length + 1
+  let len = rest + 1
+  while (len !== rest + String(len).length) len = rest + String(len).length
+  const out = new Uint8Array(len)
+  out.set(utf8.encode(String(len)), 0)
+  out.set(body, String(len).length)
+  out.set(value, String(len).length + body.length)
+  out[len - 1] = 0x0a
+  return out
+}
+
+/** Data padded with zeros to whole blocks. */
+function padded(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(data.length / BLOCK) * BLOCK)
+  out.set(data)
+  return out
+}
+
+/** The blocks of one entry: a pax header first when the name or link target does not fit ustar's 100 bytes. */
+function entryBlocks(e: TarEntry): Uint8Array[] {
+  const name = utf8.encode(e.kind === 'dir' ? `${e.path}/` : e.path)
+  const link = e.link === undefined ? undefined : utf8.encode(e.link)
+  const blocks: Uint8Array[] = []
+  const records: Uint8Array[] = []
+  if (name.length > 100) records.push(paxRecord('path', name))
+  if (link !== undefined && link.length > 100) records.push(paxRecord('linkpath', link))
+  if (records.length > 0) {
+    const size = records.reduce((n, r) => n + r.length, 0)
+    const body = new Uint8Array(size)
+    let at = 0
+    for (const r of records) { body.set(r, at); at += r.length }
+    blocks.push(header(utf8.encode('PaxHeader'), 'x', {mode: 0o644, uid: 0, gid: 0, mtime: e.mtime, size}), padded(body))
+  }
+  const data = e.kind === 'file' ? e.data ?? new Uint8Array(0) : new Uint8Array(0)
+  blocks.push(header(name, TYPE_FLAG[e.kind], {mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime, size: data.length, link,
+    devMajor: e.devMajor, devMinor: e.devMinor}))
+  if (data.length > 0) blocks.push(padded(data))
+  return blocks
+}
+
+/**
+ * An archive holding every entry once under each prefix (`SL00`, `SL01`, ...), in order: the prefix directory gets
+ * the metadata of the entry with path `''` (the tree's root), then its contents. Ends with two zero blocks.
+ */
+export function tarArchive(entries: readonly TarEntry[], prefixes: readonly string[]): Uint8Array {
+  const blocks: Uint8Array[] = []
+  for (const prefix of prefixes) {
+    for (const e of entries) {
+      const path = e.path === '' ? prefix : `${prefix}/${e.path}`
+      blocks.push(...entryBlocks({...e, path}))
+    }
+  }
+  blocks.push(new Uint8Array(BLOCK * 2))
+  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0))
+  let at = 0
+  for (const b of blocks) { out.set(b, at); at += b.length }
+  return out
+}
