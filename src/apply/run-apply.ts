@@ -1,5 +1,6 @@
 import {lstat, mkdir, readdir} from 'node:fs/promises'
-import type {Config, PlatformName} from '../config/types.js'
+import {DIRECTORY_KEYS} from '../config/roles.js'
+import type {Config, Directories, PlatformName} from '../config/types.js'
 import {PlanFileError, SafetyError, UsageError} from '../errors.js'
 import {parseSlotName} from '../layout/slots.js'
 import {pathExists, resolvePath} from '../platform/host-facts.js'
@@ -109,9 +110,14 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   const errors = outcomes.flatMap((o) => o.errors)
   const removed: string[] = []
   if (mode === 'destroy' && !req.signal?.aborted) {
+    // the configuration refuses a directory inside a slot; this is the one place that deletes, so look again
+    const userDirs = await realUserDirectories(req.config)
     for (const dir of await slotDirectories(buildBase, plan.slotFilter)) {
       const mounted = table.mounts.find((m) => isAtOrBelow(m.target, dir))
       if (mounted) { errors.push(`kept ${dir}: ${mounted.target} is still mounted`); continue }
+      const real = await resolvePath(dir)
+      const held = userDirs.find((u) => isAtOrBelow(u.real, real))
+      if (held) { errors.push(`kept ${dir}: it holds ${held.key} ${held.real}`); continue }
       try {
         await removeTreeOnDevice(dir, (await lstat(buildBase)).dev)
         removed.push(dir)
@@ -138,6 +144,16 @@ export async function createBuildBase(req: Pick<ApplyRequest, 'config' | 'platfo
   const pre = await preparePlan({config: req.config, platformName: req.platformName, platform: req.platform, mode: 'apply', slots: req.slots})
   await refuseMissingSources(pre.plan)
   await mkdir(buildBase, {recursive: true})
+}
+
+/** The real paths of every directory the configuration names but the build base: what destroy must never remove. */
+async function realUserDirectories(config: Config): Promise<Array<{key: string; real: string}>> {
+  const fields = (Object.keys(DIRECTORY_KEYS) as Array<keyof Directories>).filter((f) => f !== 'buildbase')
+  const out = await Promise.all(fields.map(async (f) => {
+    const dir = config.directories[f]
+    return dir === null ? null : {key: DIRECTORY_KEYS[f], real: await resolvePath(dir)}
+  }))
+  return out.filter((d) => d !== null)
 }
 
 /** The `SLnn` directories directly under the build base (never Template, never other names). */

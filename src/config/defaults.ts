@@ -1,4 +1,5 @@
-import {isBelow, normalizeAbs} from '../util/paths.js'
+import {normalizeAbs} from '../util/paths.js'
+import {DIRECTORY_KEYS, findRoleProblem} from './roles.js'
 import {PACKAGE_SUFFIXES, failAt, systemDirOf, toBoolean, toDirectory, toInteger, type IniEntry, type ProfileKey, type ValueSite} from './keys.js'
 import type {Config, Directories} from './types.js'
 
@@ -75,6 +76,7 @@ export function defaultConfig(cpuCount: number, operatingSystem?: string): Confi
     checkPlist: false,
     numaSetsize: 0,
     warnings: renderNoConfigWarnings(builders),
+    keyLines: {},
   }
 }
 
@@ -89,7 +91,7 @@ export interface ApplyContext {
 }
 
 /** The Config fields a profile's keys decide. */
-export type ProfileValues = Omit<Config, 'file' | 'configBase' | 'profile' | 'profileSource' | 'warnings'>
+export type ProfileValues = Omit<Config, 'file' | 'configBase' | 'profile' | 'profileSource' | 'warnings' | 'keyLines'>
 
 /** Validates each key's value and fills every absent key with C's compiled default; throws ConfigError naming FILE:LINE. */
 export function applyValues(values: ReadonlyMap<string, IniEntry>, ctx: ApplyContext): ProfileValues {
@@ -111,7 +113,7 @@ export function applyValues(values: ReadonlyMap<string, IniEntry>, ctx: ApplyCon
     ccache: read('Directory_ccache', null, (v, site) => (v === 'disabled' ? null : toDirectory(v, site))),
     system: dir('Directory_system', COMPILED_DIRECTORIES.system),
   }
-  refuseDirectoriesInSlots(directories, values, ctx.file)
+  refuseRoleProblems(directories, values, ctx.file)
   const builders = read('Number_of_builders', 0, (v, site) => toCount(v, site, 1024, '0 (or no key) means one per CPU, at most 16'))
   const cpuJobs = Math.max(1, Math.floor(ctx.cpuCount) || 1)
   const maxJobs = read('Max_jobs_per_builder', DEFAULT_MAX_JOBS, (v, site) => toCount(v, site, 8192, '0 means one per CPU'))
@@ -132,30 +134,15 @@ export function applyValues(values: ReadonlyMap<string, IniEntry>, ctx: ApplyCon
   }
 }
 
-/** The `Directory_*` key of each Directories field, for messages. */
-const DIRECTORY_KEYS: Readonly<Record<keyof Directories, ProfileKey>> = {
-  packages: 'Directory_packages', repository: 'Directory_repository', portsdir: 'Directory_portsdir',
-  options: 'Directory_options', distfiles: 'Directory_distfiles', buildbase: 'Directory_buildbase', logs: 'Directory_logs',
-  ccache: 'Directory_ccache', system: 'Directory_system',
-}
-
 /**
- * Refuses a directory that lies inside a slot directory (`<build base>/SLnn`): a slot's root mount would hide it, and
- * `destroy` removes slot directories, so the user's packages or distfiles would go with it. Names the key's line (or
- * the build base's line when the directory is a compiled default).
+ * Refuses directories that cannot play their roles next to the slots (roles.ts), as written; load.ts checks them again
+ * once symlinks are resolved. Names the key's line (or the build base's when the key is a compiled default).
  */
-function refuseDirectoriesInSlots(dirs: Directories, values: ReadonlyMap<string, IniEntry>, file: string): void {
-  const base = dirs.buildbase
-  for (const [field, key] of Object.entries(DIRECTORY_KEYS) as Array<[keyof Directories, ProfileKey]>) {
-    const dir = dirs[field]
-    if (field === 'buildbase' || dir === null || !isBelow(dir, base)) continue
-    const slot = dir.slice(base === '/' ? 1 : base.length + 1).split('/')[0]
-    if (!/^SL\d{2,}$/.test(slot)) continue
-    const entry = values.get(key) ?? values.get('Directory_buildbase')
-    failAt({file, line: entry?.line ?? 0}, 'CONFIG_DIR_IN_SLOT',
-      `${key} '${dir}' lies inside slot directory '${normalizeAbs(`${base}/${slot}`)}': the slot's mounts would hide it and destroy removes slot directories`,
-      [`keep ${key} outside ${base}/SL*, e.g. beside the build base`])
-  }
+function refuseRoleProblems(dirs: Directories, values: ReadonlyMap<string, IniEntry>, file: string): void {
+  const problem = findRoleProblem(dirs, (field) => `'${values.get(DIRECTORY_KEYS[field])?.value ?? dirs[field]}'`)
+  if (problem === null) return
+  const entry = values.get(DIRECTORY_KEYS[problem.field]) ?? values.get('Directory_buildbase')
+  failAt({file, line: entry?.line ?? 0}, problem.code, problem.message, [problem.suggestion])
 }
 
 /** A build base: a directory that is not `/` or a system directory, since slots are created and removed inside it. */

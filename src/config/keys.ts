@@ -53,6 +53,9 @@ export const SYSTEM_DIRS: ReadonlySet<string> = new Set([
   '/usr/include', '/usr/share', '/usr/games', '/usr/src', '/usr/obj', '/usr/local',
   '/etc', '/dev', '/proc', '/sys', '/boot', '/var', '/tmp', '/root', '/home', '/run',
   '/opt', '/mnt', '/media', '/srv',
+  '/var/db', '/var/lib', '/var/log', '/var/tmp', '/var/cache', '/var/run', '/var/spool', '/var/mail', '/var/empty',
+  '/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/libexec', '/usr/local/include', '/usr/local/share',
+  '/usr/local/etc',
 ])
 
 /** Keys from go-synth's README sample that neither implementation reads, mapped to the real key. */
@@ -95,6 +98,7 @@ export function failAt(site: {file: string; line: number}, code: string, message
 export const SYSTEM_TREES: readonly string[] = [
   '/bin', '/sbin', '/lib', '/lib64', '/libexec', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib64', '/usr/libexec',
   '/usr/libdata', '/usr/include', '/usr/share', '/usr/games', '/usr/src', '/etc', '/boot', '/dev', '/proc', '/sys',
+  '/rescue', '/compat',
 ]
 
 /** The system directory that rules out `p` as a build base (`p` itself, or a system tree it lies in), or null. */

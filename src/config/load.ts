@@ -1,11 +1,13 @@
-import {readFile, realpath} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
+import {resolvePath} from '../platform/host-facts.js'
 import os from 'node:os'
 import path from 'node:path'
 import {ConfigError} from '../errors.js'
 import {DEFAULT_PROFILE, defaultConfig} from './defaults.js'
-import {isSystemDir} from './keys.js'
+import {systemDirOf} from './keys.js'
+import {DIRECTORY_KEYS, findRoleProblem} from './roles.js'
 import {parseConfig} from './parse.js'
-import type {Config} from './types.js'
+import type {Config, Directories} from './types.js'
 
 /** Where C dsynth looks for dsynth.ini, in order. */
 export const CONFIG_SEARCH_PATHS: readonly string[] = ['/etc/dsynth/dsynth.ini', '/usr/local/etc/dsynth/dsynth.ini']
@@ -22,7 +24,8 @@ export interface LoadConfigOptions {
   cpuCount?: number
   /** Files to try in order when configPath is absent (default CONFIG_SEARCH_PATHS; tests override it). */
   searchPaths?: readonly string[]
-  /** Also refuse a build base that is a symlink into a system directory. */
+  /** Also check the directories on their real paths: a build base that is a symlink into a system directory, a
+   * packages directory that is a symlink into a slot directory... */
   resolveBuildBase?: boolean
 }
 
@@ -64,21 +67,34 @@ async function findConfigFile(opts: LoadConfigOptions): Promise<{file: string; t
   return null
 }
 
-/** Refuses a build base that resolves, through a symlink, to a system directory; keeps the configured path otherwise. */
-async function checkBuildBaseTarget(config: Config): Promise<void> {
+/** `file:line: ` of a key, for errors about values checked after parsing. */
+function where(config: Config, key: string): string {
+  const line = config.keyLines[key]
+  return `${config.file ?? 'built-in defaults'}${line === undefined ? '' : `:${line}`}: `
+}
+
+/**
+ * Checks the directories again on their real paths (symlinks resolved): a build base that resolves into a system
+ * directory, and the roles of roles.ts (a packages directory that is a symlink into a slot directory, say).
+ */
+async function checkResolvedDirectories(config: Config): Promise<void> {
+  const fields = Object.keys(DIRECTORY_KEYS) as Array<keyof Directories>
+  const real = await Promise.all(fields.map(async (f) => {
+    const dir = config.directories[f]
+    return dir === null ? null : resolvePath(dir)
+  }))
+  const resolved = Object.fromEntries(fields.map((f, i) => [f, real[i]])) as unknown as Directories
   const configured = config.directories.buildbase
-  let real: string
-  try {
-    real = await realpath(configured)
-  } catch {
-    return // Not there yet (or unreadable): later steps create or report it.
+  const system = systemDirOf(resolved.buildbase)
+  if (resolved.buildbase !== configured && system !== null) {
+    const what = system === resolved.buildbase ? `a symlink into system directory '${system}'` : `reached through a symlink, inside system directory '${system}' (${resolved.buildbase})`
+    throw new ConfigError('CONFIG_SYSTEM_DIR', `${where(config, 'Directory_buildbase')}Directory_buildbase '${configured}' is ${what}`,
+      {suggestions: ['point Directory_buildbase at a dedicated directory, not a symlink to a system one']})
   }
-  if (real !== configured && isSystemDir(real)) {
-    throw new ConfigError(
-      'CONFIG_SYSTEM_DIR',
-      `${config.file ?? 'built-in defaults'}: Directory_buildbase '${configured}' is a symlink into system directory '${real}'`,
-      {suggestions: ['point Directory_buildbase at a dedicated directory, not a symlink to a system one']},
-    )
+  const shown = (f: keyof Directories) => resolved[f] === config.directories[f] ? `'${resolved[f]}'` : `'${config.directories[f]}' (really ${resolved[f]})`
+  const problem = findRoleProblem(resolved, shown)
+  if (problem !== null) {
+    throw new ConfigError(problem.code, `${where(config, DIRECTORY_KEYS[problem.field])}${problem.message}`, {suggestions: [problem.suggestion]})
   }
 }
 
@@ -101,6 +117,6 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
   } else {
     config = parseConfig(found.text, {file: found.file, profile: opts.profile, envProfile: env.DSYNTH_PROFILE, cpuCount, operatingSystem})
   }
-  if (opts.resolveBuildBase) await checkBuildBaseTarget(config)
+  if (opts.resolveBuildBase) await checkResolvedDirectories(config)
   return config
 }

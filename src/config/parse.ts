@@ -162,5 +162,6 @@ export function parseConfig(text: string, opts: ParseConfigOptions): Config {
     profileSource: choice.source,
     ...applyValues(values, {file, cpuCount: opts.cpuCount, operatingSystem: opts.operatingSystem}),
     warnings,
+    keyLines: Object.fromEntries([...values].map(([k, e]) => [k, e.line])),
   }
 }

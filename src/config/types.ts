@@ -61,4 +61,6 @@ export interface Config {
   numaSetsize: number
   /** Non-fatal notes for stderr (e.g. the no-config warning). */
   warnings: string[]
+  /** The line each key was read from (empty on built-in defaults), for messages about values checked later. */
+  keyLines: Record<string, number>
 }

@@ -1,12 +1,23 @@
 import {access, readFile, realpath} from 'node:fs/promises'
+import path from 'node:path'
 import {MountTableError} from '../errors.js'
 
-/** realpath of `p`, or `p` itself when it does not exist (the kernel shows resolved paths). */
+/**
+ * The real path of the absolute path `p` (the kernel shows resolved paths): realpath of its deepest existing ancestor
+ * with the rest appended, so a directory that does not exist yet is still resolved through the symlinks above it.
+ * `p` itself when nothing can be resolved.
+ */
 export async function resolvePath(p: string): Promise<string> {
-  try {
-    return await realpath(p)
-  } catch {
-    return p
+  const rest: string[] = []
+  for (let dir = p; ; dir = path.posix.dirname(dir)) {
+    try {
+      const real = await realpath(dir)
+      return rest.length === 0 ? real : path.posix.join(real, ...rest.reverse())
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dir === '/' || dir === '.') return p
+      rest.push(path.posix.basename(dir))
+    }
   }
 }
 

@@ -180,6 +180,22 @@ describe('apply/run-apply: runApply against the fake platform', () => {
     expect(sl00).to.deep.equal(d.slots[0].mounts.map((m) => m.target).reverse())
   })
 
+  it('destroy keeps a slot directory that holds a directory of the configuration (reached through a symlink)', async () => {
+    // GIVEN distfiles that are really inside SL05 (config loading refuses this; destroy is the last line of defence)
+    await mkdir(`${sb.base}/SL05/dist`, {recursive: true})
+    await writeFile(`${sb.base}/SL05/dist/precious.tar.gz`, 'x')
+    await symlink(`${sb.base}/SL05/dist`, `${sb.root}/distlink`)
+    const config = sb.config()
+    const fake = new FakePlatform()
+    // WHEN destroyed with that configuration
+    const r = await runApply(request({...config, directories: {...config.directories, distfiles: `${sb.root}/distlink`}}, fake,
+      {mode: 'destroy', approve: async () => true}))
+    // THEN SL05 is kept, named, and the file is there
+    expect(r.removed).to.deep.equal([])
+    expect(r.errors).to.deep.equal([`kept ${sb.base}/SL05: it holds Directory_distfiles ${sb.base}/SL05/dist`])
+    expect(existsSync(`${sb.base}/SL05/dist/precious.tar.gz`)).to.equal(true)
+  })
+
   it('destroy of a build base that does not exist does nothing', async () => {
     const fake = new FakePlatform()
     await sb.cleanup()

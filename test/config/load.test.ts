@@ -129,10 +129,40 @@ describe('config/load: loadConfig', () => {
     // WHEN loading with resolveBuildBase
     const e = await rejectConfigError(loadConfig({configPath: file, env: {}, resolveBuildBase: true}), 'CONFIG_SYSTEM_DIR')
     // THEN the error names the file, the configured path and the target
-    expect(e.message).to.equal(`${file}: Directory_buildbase '${link}' is a symlink into system directory '/usr'`)
+    expect(e.message).to.equal(`${file}:2: Directory_buildbase '${link}' is a symlink into system directory '/usr'`)
     // AND without resolveBuildBase the configured path is kept
     expect((await loadConfig({configPath: file, env: {}})).directories.buildbase).to.equal(link)
   })
+
+  it('resolveBuildBase refuses a build base that does not exist yet below a symlink into a system directory', async () => {
+    // GIVEN etc -> /etc and a build base etc/dsynth-x that does not exist: apply would create it inside /etc
+    await symlink('/etc', path.join(tmp, 'etc'))
+    const file = path.join(tmp, 'dsynth.ini')
+    await writeFile(file, `[LiveSystem]\nDirectory_buildbase= ${tmp}/etc/dsynth-x\n`)
+    const e = await rejectConfigError(loadConfig({configPath: file, env: {}, resolveBuildBase: true}), 'CONFIG_SYSTEM_DIR')
+    expect(e.message).to.equal(`${file}:2: Directory_buildbase '${tmp}/etc/dsynth-x' is reached through a symlink, inside system directory '/etc' (/etc/dsynth-x)`)
+  })
+
+  // [case, directory key, where its symlink points (relative to tmp or absolute), error code]
+  const roles: Array<[string, string, string, string]> = [
+    ['distfiles through a symlink into a slot directory', 'Directory_distfiles', 'build/SL05/dist', 'CONFIG_DIR_IN_SLOT'],
+    ['packages through a symlink to /etc (mounted read-write into every slot)', 'Directory_packages', '/etc', 'CONFIG_SYSTEM_SOURCE'],
+    ['options through a symlink to the build base', 'Directory_options', 'build', 'CONFIG_SOURCE_HOLDS_BASE'],
+    ['the ports tree through a symlink to the parent of the build base', 'Directory_portsdir', '.', 'CONFIG_SOURCE_HOLDS_BASE'],
+  ]
+  for (const [name, key, to, code] of roles) {
+    it(`resolveBuildBase refuses ${name} (${code}), naming the line and both paths`, async () => {
+      await mkdir(path.join(tmp, 'build/SL05/dist'), {recursive: true})
+      const link = path.join(tmp, 'link')
+      await symlink(to.startsWith('/') ? to : path.join(tmp, to), link)
+      const file = path.join(tmp, 'dsynth.ini')
+      await writeFile(file, `[LiveSystem]\nDirectory_buildbase= ${tmp}/build\n${key}= ${link}\n`)
+      // WHEN parsed as written, the path looks harmless; resolved, it is refused
+      await loadConfig({configPath: file, env: {}})
+      const e = await rejectConfigError(loadConfig({configPath: file, env: {}, resolveBuildBase: true}), code)
+      expect(e.message).to.match(new RegExp(`^${file}:3: ${key} '${link}' \\(really /`))
+    })
+  }
 
   it('resolveBuildBase keeps the configured path for harmless symlinks and missing directories', async () => {
     const real = path.join(tmp, 'real')
