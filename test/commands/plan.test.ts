@@ -84,7 +84,7 @@ describe('commands/plan (built CLI)', function () {
         'slotStates', 'changes', 'warnings', 'observed', 'fingerprint'])
       expect([doc.formatVersion, doc.platform, doc.buildBase, doc.slots, doc.mode, doc.slotFilter]).to.deep.equal([1, 'dragonfly', '/build', 8, 'apply', null])
       expect(doc.summary).to.deep.equal({mount: 154, remount: 0, unmount: 44})
-      expect(doc.slotStates[0]).to.deep.equal({name: 'SL00', index: 0, state: 'stacked', layers: 3, observed: 66, desired: 22})
+      expect(doc.slotStates[0]).to.deep.equal({name: 'SL00', index: 0, state: 'stacked', layers: 3, observed: 66, desired: 22, hidden: 0})
       expect(doc.changes).to.have.length(198)
       expect(doc.changes[0]).to.deep.equal({action: 'unmount', slot: 'SL00', target: '/build/SL00/usr/local', fstype: 'tmpfs', source: 'tmpfs',
         options: ['local', 'rw'], reason: 'stacked', layer: 3})
