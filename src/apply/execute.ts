@@ -6,11 +6,12 @@ import {isDsynthError} from '../errors.js'
 import {pathExists} from '../platform/host-facts.js'
 import {clearAroundMounts} from '../platform/remove-tree.js'
 import {assertNoSymlinks} from '../platform/safety.js'
-import {ensureTemplate, markSlotPopulated, slotPopulated, templateCopyArgv, templateCopyManyArgv, templateExtractInput} from '../platform/template.js'
+import {ensureTemplate, markSlotPopulated} from '../platform/template.js'
+import {extractTemplate, type PopulateNeed, populateNeeds, templateTree} from './populate.js'
 import type {OpResult, Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import type {Change, Plan} from '../plan/types.js'
-import {isAtOrBelow, isBelow} from '../util/paths.js'
+import {isAtOrBelow, isBelow, joinSlot} from '../util/paths.js'
 import type {ApplyEvent, SlotOutcome} from './events.js'
 import {splitAtReveals} from './reveal.js'
 
@@ -96,8 +97,14 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   // One read of the live table verifies every slot at once.
   const table = await opts.platform.readMountTable()
   const left = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter}).changes
-  if (plan.mode === 'apply' && opts.populate !== false && !opts.signal?.aborted) {
-    await populateSlots(ctx, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
+  if (plan.mode === 'apply' && opts.populate !== false) {
+    if (!opts.signal?.aborted) await populateSlots(ctx, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
+    // a slot is only done once its Template is in (an interrupt stops before the copy: the next apply makes it)
+    const entries = await templateTree(opts.desired.buildBase, opts.desired.platform)
+    for (const n of await populateNeeds(opts.desired, table, entries, plan.slotFilter)) {
+      const out = outcomes.find((o) => o.slot === n.slot.name)
+      if (out && !out.skipped && out.errors.length === 0) out.errors.push(`the Template is not copied into ${n.slot.dir} yet (${n.mounts.join(', ')})`)
+    }
   }
   for (const out of outcomes) {
     if (out.skipped) continue
@@ -118,77 +125,52 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   return {outcomes: outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true})), table}
 }
 
-/** The desired slots (within the filter) whose root is mounted but has not had the Template copied in. */
-export async function unpopulatedSlots(desired: DesiredState, table: MountTable, filter: string[] | null): Promise<SlotSpec[]> {
-  const roots = new Set(table.mounts.map((m) => m.target))
-  const found: SlotSpec[] = []
-  for (const s of desired.slots) {
-    if ((filter === null || filter.includes(s.name)) && roots.has(s.dir) && !(await slotPopulated(s.dir))) found.push(s)
-  }
-  return found
-}
-
 /**
- * Copies the Template into every mounted slot root that lacks the populated marker: freshly mounted ones, and
- * those an interrupted apply mounted but never populated. Only roots present in the live table are touched, so
- * the copy never lands in a slot directory on the build base's own filesystem.
+ * Writes the Template where it is missing (populate.ts): into slot roots without the populated marker (freshly
+ * mounted, or mounted by an interrupted run) and into other tmpfs mounts of a slot that lack their part (a /dev
+ * mounted again on its own). Only slots that match their layout and only filesystems present in the live table are
+ * written to, so nothing lands on the build base's own filesystem, and nothing in a bind or null mount.
  */
 async function populateSlots(opts: RunContext, table: MountTable, filter: string[] | null, outcomes: SlotOutcome[],
   ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void, left: Change[]): Promise<void> {
-  // only a slot that matches its layout: a root still planned for replacement may be a bind of a host directory
-  const todo = (await unpopulatedSlots(opts.desired, table, filter)).filter((s) => !left.some((c) => c.slot === s.name))
+  const {desired} = opts
   const fail = (s: SlotSpec, message: string) => {
     emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok: false, message})
     let out = outcomes.find((o) => o.slot === s.name)
     if (!out) outcomes.push(out = {slot: s.name, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
     out.errors.push(`Template copy into ${s.dir} failed: ${message}`)
   }
-  const ready: SlotSpec[] = []
-  await Promise.all(todo.map(async (s) => {
-    // a root listed in the table but absent from this filesystem view (a captured or simulated table) has nothing to fill
-    if (!(await pathExists(s.dir))) return
-    await ensureTemplateOnce()
-    // an unpopulated root may hold what a crashed run or a port build left, symlinks out of the slot among it: cp
-    // writes through a symlink it finds at a destination, so the root is emptied around its mount points first
-    if (opts.freshRoots.has(s.dir)) return void ready.push(s)
-    const mountPoints = new Set(table.mounts.filter((m) => isBelow(m.target, s.dir)).map((m) => m.target))
-    const cleared = await lstat(s.dir).then((st) => clearAroundMounts(s.dir, mountPoints, st.dev))
+  if (!anySlotMounted(desired, table, filter)) return
+  await ensureTemplateOnce()
+  const entries = await templateTree(desired.buildBase, desired.platform)
+  if (entries === null) return
+  // a slot still planned for changes may have a root that is a bind of a host directory: never written to
+  const needs = (await populateNeeds(desired, table, entries, filter)).filter((n) => !left.some((c) => c.slot === n.slot.name))
+  const ready: PopulateNeed[] = []
+  await Promise.all(needs.map(async (n) => {
+    // an unpopulated root that this run did not mount may hold what a crashed run or a port build left: it is emptied
+    // around its mount points first (same-device removal that never crosses a mount)
+    if (!n.mounts.includes('/') || opts.freshRoots.has(n.slot.dir)) return void ready.push(n)
+    const mountPoints = new Set(table.mounts.filter((m) => isBelow(m.target, n.slot.dir)).map((m) => m.target))
+    const cleared = await lstat(n.slot.dir).then((st) => clearAroundMounts(n.slot.dir, mountPoints, st.dev))
       .then(() => null, (e: unknown) => isDsynthError(e) ? e.message : String((e as Error)?.message ?? e))
-    if (cleared !== null) fail(s, `cannot empty the slot root first: ${cleared}`)
-    else ready.push(s)
+    if (cleared !== null) fail(n.slot, `cannot empty the slot root first: ${cleared}`)
+    else ready.push(n)
   }))
-  const copied = await copyTemplate(opts, ready.sort((a, b) => a.index - b.index).map((s) => s.dir))
-  await Promise.all(ready.map(async (s) => {
-    const error = copied.get(s.dir)
-    if (error !== null && error !== undefined) return fail(s, error)
-    await markSlotPopulated(s.dir)
-    emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok: true})
+  ready.sort((a, b) => a.slot.index - b.slot.index)
+  const written = await extractTemplate(opts.platform, desired.buildBase, entries, ready)
+  await Promise.all(ready.map(async (n) => {
+    const error = written.get(n.slot.dir)
+    if (error !== null && error !== undefined) return fail(n.slot, error)
+    if (n.mounts.includes('/')) await markSlotPopulated(n.slot.dir)
+    emit({type: 'op', slot: n.slot.name, action: 'template', targets: n.mounts.map((m) => joinSlot(n.slot.dir, m)), ok: true})
   }))
 }
 
-/**
- * Copies the Template into each slot root with one process for all of them: on Linux one `tar -x` of an archive that
- * holds the Template once per slot, on the BSDs one `xargs ... cp -Rp`. When that fails, once more per slot (the copy
- * overwrites what the first run wrote) for each slot's own message. Resolves with null per directory copied, or the error.
- */
-async function copyTemplate(opts: ExecuteOptions, dirs: string[]): Promise<Map<string, string | null>> {
-  const {platform: name, buildBase} = opts.desired
-  const copied = new Map<string, string | null>()
-  if (dirs.length === 0) return copied
-  if (dirs.length > 1 || name === 'linux') {
-    // a Template that cannot be read into an archive is copied per slot below, where cp says what is wrong with it
-    const many = name === 'linux' ? await templateExtractInput(buildBase, dirs).catch(() => null) : templateCopyManyArgv(name, buildBase, dirs)
-    const r = many === null ? null : await opts.platform.run(many.argv, {input: many.input})
-    if (r?.exitCode === 0) {
-      for (const d of dirs) copied.set(d, null)
-      return copied
-    }
-  }
-  await Promise.all(dirs.map(async (d) => {
-    const r = await opts.platform.run(templateCopyArgv(name, buildBase, d))
-    copied.set(d, r.exitCode === 0 ? null : (r.stderr.trim() || `exit ${r.exitCode}`))
-  }))
-  return copied
+/** True when some slot root (within the filter) is mounted. */
+function anySlotMounted(desired: DesiredState, table: MountTable, filter: string[] | null): boolean {
+  const mounted = new Set(table.mounts.map((m) => m.target))
+  return desired.slots.some((s) => (filter === null || filter.includes(s.name)) && mounted.has(s.dir))
 }
 
 /** Re-reads the live table and re-plans one slot. */

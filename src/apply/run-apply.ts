@@ -14,7 +14,8 @@ import {type PreparedPlan, preparePlan} from '../plan/prepare.js'
 import type {Plan} from '../plan/types.js'
 import {isAtOrBelow} from '../util/paths.js'
 import type {ApplyEvent, SlotOutcome} from './events.js'
-import {executePlan, unpopulatedSlots} from './execute.js'
+import {executePlan} from './execute.js'
+import {populateNeeds, templateTree} from './populate.js'
 
 /** Everything `apply` / `destroy` need. */
 export interface ApplyRequest {
@@ -98,7 +99,7 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   req.onPlan?.(plan, prepared)
   const empty = {outcomes: [], totals: {mounted: 0, remounted: 0, unmounted: 0}, removed: [], errors: []}
   const slotDirs = mode === 'destroy' ? await slotDirectories(buildBase, plan.slotFilter) : []
-  const unpopulated = mode === 'apply' ? await unpopulatedSlots(desired, prepared.table, plan.slotFilter) : []
+  const unpopulated = mode === 'apply' ? await populateNeeds(desired, prepared.table, await templateTree(buildBase, desired.platform), plan.slotFilter) : []
   if (plan.changes.length === 0 && slotDirs.length === 0 && unpopulated.length === 0) return {ok: true, status: 'no-changes', plan, remaining: plan, ...empty}
   await refuseMissingSources(plan)
   // copying the Template into a mounted but unpopulated slot root changes no mount: nothing to approve

@@ -1,5 +1,4 @@
-import {lstat, readdir} from 'node:fs/promises'
-import path from 'node:path'
+import {lstat} from 'node:fs/promises'
 import type {SlotOps} from '../build/types.js'
 import {MountCommandError} from '../errors.js'
 import type {DesiredState, SlotSpec} from '../layout/types.js'
@@ -10,6 +9,7 @@ import {assertNoSymlinks} from '../platform/safety.js'
 import type {Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import {isAtOrBelow} from '../util/paths.js'
+import {extractTemplate, templateTree} from './populate.js'
 
 /** Slot paths recreated between two ports (the scratch filesystems). */
 const SCRATCH = ['/construction', '/usr/local']
@@ -49,11 +49,13 @@ export function makeSlotOps(platform: Platform, desired: DesiredState): SlotOps 
       for (const s of scratch) await assertNoSymlinks(s.target, base)
       const r = await platform.mount(scratch)
       if (!r.ok) throw new MountCommandError('RESET_MOUNT', `cannot reset ${slot.name}: ${r.commands.map((c) => c.stderr.trim()).join('; ')}`)
-      const template = path.join(base, 'Template')
-      const entries = (await readdir(template)).filter((n) => n !== 'dev').map((n) => path.join(template, n))
-      if (entries.length > 0) {
-        const c = await platform.run([...(desired.platform === 'linux' ? ['cp', '-a'] : ['cp', '-Rp']), ...entries, slot.dir + '/'])
-        if (c.exitCode !== 0) throw new MountCommandError('RESET_TEMPLATE', `cannot copy the Template into ${slot.name}: ${c.stderr.trim()}`)
+      // the slot root and the fresh scratch filesystems get their part of the Template again (never the binds)
+      const entries = await templateTree(base, desired.platform)
+      if (entries !== null) {
+        const mounts = slot.mounts.filter((m) => m.fstype === 'tmpfs' && (m.path === '/' || SCRATCH.includes(m.path))).map((m) => m.path)
+        const written = await extractTemplate(platform, base, entries, [{slot, mounts}])
+        const error = written.get(slot.dir)
+        if (error) throw new MountCommandError('RESET_TEMPLATE', `cannot copy the Template into ${slot.name}: ${error}`)
       }
       await markSlotPopulated(slot.dir)
       const left = diffSlots(desired, await platform.readMountTable(), {mode: 'apply', slotFilter: [slot.name]}).changes

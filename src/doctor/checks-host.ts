@@ -3,7 +3,7 @@ import type {MountTable} from '../mounttable/types.js'
 import type {LastRun} from '../platform/last-run.js'
 import {observedSlots} from '../plan/diff.js'
 import {count} from './checks-slots.js'
-import type {Check, CheckId, CheckStatus, LockFact, SavedPlanFact, SlotDirFact, SlotHolder, TempFileFact, TemplateFact} from './types.js'
+import type {Check, CheckId, CheckStatus, HostFacts, LockFact, SavedPlanFact, SlotDirFact, SlotHolder, TempFileFact, TemplateFact} from './types.js'
 
 /** Builds a host check (slot null unless given). */
 function check(id: CheckId, status: CheckStatus, summary: string, more: Partial<Check> = {}): Check {
@@ -48,6 +48,13 @@ export function lastRunChecks(last: LastRun | null, table: MountTable, buildBase
   }
   if (out.length > 0) return out
   return [check('last-run', 'ok', last === null ? 'last apply: none recorded' : `last apply (${last.finishedAt}): nothing it left busy is still mounted`)]
+}
+
+/** Mounted slots that lack their part of the Template (an interrupted apply, a /dev mounted again on its own). */
+export function populateChecks(unpopulated: HostFacts['unpopulated']): Check[] {
+  return unpopulated.map((u) => check('slot-unpopulated', 'problem',
+    `mounted, but the Template is missing from ${u.mounts.join(', ')}${u.mounts.includes('/dev') ? ' (no device nodes)' : ''}`, {
+      slot: u.slot, repair: 'fix', fix: 'copy it in (apply and doctor --fix do)'}))
 }
 
 /** Slot directories: symlinks, host files under unmounted slots (written while the root mount was missing), empty leftovers. */

@@ -1,5 +1,5 @@
 import {buildBaseCheck, configFileCheck, directoriesCheck} from './checks-config.js'
-import {lastRunChecks, lockCheck, processChecks, savedPlanChecks, slotDirChecks, tempFileCheck, templateCheck} from './checks-host.js'
+import {lastRunChecks, lockCheck, populateChecks, processChecks, savedPlanChecks, slotDirChecks, tempFileCheck, templateCheck} from './checks-host.js'
 import {slotChecks} from './checks-slots.js'
 import type {Check, CheckId, CheckSummary, DoctorFacts} from './types.js'
 
@@ -40,6 +40,7 @@ export function runChecks(facts: DoctorFacts): Check[] {
     ...processChecks(host.holders, running),
     ...lastRunChecks(host.lastRun, facts.table, facts.desired.buildBase, host.holders),
     ...slotDirChecks(host.slotDirs, facts.config.builders),
+    ...populateChecks(host.unpopulated),
     lockCheck(host.lock),
     tempFileCheck(host.tempFiles),
     ...savedPlanChecks(facts.savedPlans),

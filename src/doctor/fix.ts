@@ -147,10 +147,12 @@ async function repairLocked(req: FixRequest, out: FixOutcome,
   const leftAlone = new Set([...r.leftAlone.map((l) => l.slot), ...heldSlots(still)])
   out.leftAlone = [...leftAlone]
   for (const slot of heldSlots(still)) if (r.kill.length > 0) req.onNote?.(`${slot} is still held after the kill: left alone`)
-  for (const a of r.actions.filter((x) => x.kind !== 'rmdir' && x.kind !== 'remove-lock')) await act(a, () => runAction(a, req))
+  for (const a of r.actions.filter((x) => x.kind !== 'rmdir' && x.kind !== 'remove-lock' && x.kind !== 'populate')) await act(a, () => runAction(a, req))
   const slots = r.plan.slotStates.map((s) => s.name).filter((n) => !leftAlone.has(n))
   const changes = r.plan.changes.filter((c) => !leftAlone.has(c.slot))
-  if (changes.length > 0 && !req.signal?.aborted) {
+  // the apply run also writes the Template where a slot lacks it
+  const populate = r.actions.filter((a) => a.kind === 'populate' && !leftAlone.has(path.basename(a.path)))
+  if ((changes.length > 0 || populate.length > 0) && !req.signal?.aborted) {
     try {
       const result = await runApply({config: req.config, platformName: req.platformName, platform: req.platform, mode: 'apply',
         // an empty filter would mean every slot: there is at least one slot here, the one with changes
@@ -159,6 +161,10 @@ async function repairLocked(req: FixRequest, out: FixOutcome,
         lockHeld: true, approve: async () => true, onEvent: req.onEvent, onNote: req.onNote})
       out.apply = {status: result.status, ok: result.ok, totals: result.totals, errors: result.errors}
       out.errors.push(...result.errors)
+      for (const a of populate) {
+        const failed = result.errors.find((e) => e.includes(a.path))
+        await act(a, async () => failed ?? null)
+      }
       req.onApplied?.(result)
     } catch (e) {
       out.errors.push(message(e))

@@ -1,3 +1,4 @@
+import {populateNeeds, templateTree} from '../apply/populate.js'
 import type {Config, PlatformName} from '../config/types.js'
 import {isDsynthError} from '../errors.js'
 import type {DesiredState} from '../layout/types.js'
@@ -80,12 +81,13 @@ export async function gatherFacts(req: GatherRequest): Promise<DoctorFacts> {
     platform: req.platformName,
     config: {file: c.file, profile: c.profile, builders: c.builders, buildersSource: c.buildersSource},
     desired, table, plan, savedPlans,
-    host: req.mountsFile === undefined ? await gatherHost(req, desired.buildBase, table) : null,
+    host: req.mountsFile === undefined ? await gatherHost(req, desired, table) : null,
   }
 }
 
 /** The facts only the live host can tell. */
-async function gatherHost(req: GatherRequest, buildBase: string, table: MountTable): Promise<HostFacts> {
+async function gatherHost(req: GatherRequest, desired: DesiredState, table: MountTable): Promise<HostFacts> {
+  const buildBase = desired.buildBase
   return {
     directories: await gatherDirectories(req.config),
     buildBase: {configured: req.config.directories.buildbase, resolved: await resolvePath(req.config.directories.buildbase),
@@ -96,5 +98,7 @@ async function gatherHost(req: GatherRequest, buildBase: string, table: MountTab
     slotDirs: await gatherSlotDirs(buildBase, table),
     template: await gatherTemplate(buildBase, req.platformName),
     lastRun: await readLastRun(buildBase),
+    unpopulated: (await populateNeeds(desired, table, await templateTree(buildBase, req.platformName), null))
+      .map((n) => ({slot: n.slot.name, mounts: n.mounts})),
   }
 }

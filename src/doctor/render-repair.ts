@@ -5,7 +5,8 @@ import {countLine, renderChecks, slotRange} from './render.js'
 import type {DoctorReport, RepairAction, RepairPlan} from './types.js'
 
 /** What each action does, as a verb. */
-const VERB: Record<RepairAction['kind'], string> = {'remove-lock': 'remove', 'remove-file': 'remove', rmdir: 'rmdir', template: 'create a minimal Template'}
+const VERB: Record<RepairAction['kind'], string> = {'remove-lock': 'remove', 'remove-file': 'remove', rmdir: 'rmdir', template: 'create a minimal Template',
+  populate: 'copy the Template into'}
 
 /** The repair plan: processes to stop or slots left alone, apply's plan of mounts, and the other actions. */
 export function renderRepairPlan(r: RepairPlan, c: ChalkInstance, killTimeoutMs: number): string {

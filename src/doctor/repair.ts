@@ -37,6 +37,9 @@ export function planRepair(facts: DoctorFacts, checks: readonly Check[], opts: R
     const t = host.template
     if (!t.dir || !t.marker) actions.push({kind: 'template', path: t.path, why: t.dir ? 'no .template.good marker' : 'there is none'})
     else if (t.missing.length > 0) actions.push({kind: 'template', path: t.path, why: `incomplete, ${t.missing.length} missing; etc/passwd, group and hosts are rewritten`})
+    for (const u of host.unpopulated) {
+      if (!excluded.has(u.slot)) actions.push({kind: 'populate', path: `${facts.desired.buildBase}/${u.slot}`, why: `Template missing from ${u.mounts.join(', ')}`})
+    }
     for (const d of host.slotDirs) {
       if (parseSlotName(d.name)! < facts.config.builders || d.kind !== 'directory' || excluded.has(d.name)) continue
       if (d.files > 0 || d.dirs > 0) continue

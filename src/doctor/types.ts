@@ -14,7 +14,7 @@ export type CheckId =
   | 'config-file' | 'config-directories' | 'config-build-base'
   | 'slot-stacked' | 'slot-extra' | 'slot-missing' | 'slot-partial' | 'slot-foreign' | 'slot-wrong' | 'slot-options'
   | 'slot-misplaced' | 'slot-hidden' | 'slot-ok' | 'slot-processes' | 'slot-busy-last-run' | 'slot-host-files' | 'slot-leftover-dir'
-  | 'slot-not-directory' | 'processes' | 'last-run' | 'slot-dirs' | 'lock' | 'temp-files' | 'saved-plan' | 'template'
+  | 'slot-not-directory' | 'slot-unpopulated' | 'processes' | 'last-run' | 'slot-dirs' | 'lock' | 'temp-files' | 'saved-plan' | 'template'
 
 /** Who repairs a finding: `doctor --fix`, `doctor --fix --kill`, or the user by hand. */
 export type Repair = 'fix' | 'kill' | 'manual'
@@ -153,6 +153,8 @@ export interface HostFacts {
   template: TemplateFact
   /** What the last apply left busy (null: no record). */
   lastRun: LastRun | null
+  /** Mounted slots whose tmpfs filesystems lack their part of the Template (paths in the slot: `/`, `/dev`). */
+  unpopulated: {slot: string; mounts: string[]}[]
 }
 
 /** Everything the checks look at; gathered at the edge, checked by pure functions. */
@@ -174,8 +176,11 @@ export interface DoctorFacts {
 
 /** One repair besides mounts: remove a stale lock or a leftover file, rmdir a slot directory, (re)create the Template. */
 export interface RepairAction {
-  /** remove-lock/remove-file: unlink after a re-check; rmdir: never recursive; template: ensureTemplate. */
-  kind: 'remove-lock' | 'remove-file' | 'rmdir' | 'template'
+  /**
+   * remove-lock/remove-file: unlink after a re-check; rmdir: never recursive; template: ensureTemplate; populate: the
+   * slot's missing part of the Template is written by the apply run of the repair.
+   */
+  kind: 'remove-lock' | 'remove-file' | 'rmdir' | 'template' | 'populate'
   /** The file or directory acted on. */
   path: string
   /** Why, in words. */

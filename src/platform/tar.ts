@@ -110,13 +110,19 @@ function entryBlocks(e: TarEntry): Uint8Array[] {
   return blocks
 }
 
+/** Entries to write under one directory of the extraction directory (a slot's name). */
+export interface TarPart {
+  prefix: string
+  entries: readonly TarEntry[]
+}
+
 /**
- * An archive holding every entry once under each prefix (`SL00`, `SL01`, ...), in order: the prefix directory gets
- * the metadata of the entry with path `''` (the tree's root), then its contents. Ends with two zero blocks.
+ * An archive holding each part's entries under its prefix (`SL00/...`), in order; an entry with path `''` is the
+ * prefix directory itself. Ends with two zero blocks.
  */
-export function tarArchive(entries: readonly TarEntry[], prefixes: readonly string[]): Uint8Array {
+export function tarArchive(parts: readonly TarPart[]): Uint8Array {
   const blocks: Uint8Array[] = []
-  for (const prefix of prefixes) {
+  for (const {prefix, entries} of parts) {
     for (const e of entries) {
       const path = e.path === '' ? prefix : `${prefix}/${e.path}`
       blocks.push(...entryBlocks({...e, path}))

@@ -4,7 +4,7 @@ import type {PlatformName} from '../config/types.js'
 import {describeIoError, HostIoError, ioHints} from '../errors.js'
 import {runCommand} from './exec.js'
 import {pathExists} from './host-facts.js'
-import {type TarEntry, type TarKind, tarArchive} from './tar.js'
+import {type TarEntry, type TarKind, type TarPart, tarArchive} from './tar.js'
 
 /** Marker C dsynth writes next to a complete Template (`BuildBase/.template.good`). */
 export const TEMPLATE_MARKER = '.template.good'
@@ -53,29 +53,16 @@ async function writeTemplate(dir: string, marker: string, platform: PlatformName
   if (platform === 'linux') {
     for (const [name, major, minor] of LINUX_DEV_NODES) {
       const node = path.join(dir, 'dev', name)
-      if (!(await pathExists(node))) await runCommand(['mknod', '-m', '666', node, 'c', String(major), String(minor)])
+      if (await pathExists(node)) continue
+      const r = await runCommand(['mknod', '-m', '666', node, 'c', String(major), String(minor)])
+      // the marker below promises a complete Template: a node that was not made (mknod failed or was killed) stops here
+      if (r.exitCode !== 0) throw new Error(`mknod ${node} failed: ${r.stderr.trim() || (r.signal ?? `exit ${r.exitCode}`)}`)
     }
     for (const [name, to] of [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']]) {
       if (!(await pathExists(path.join(dir, 'dev', name)))) await symlink(to, path.join(dir, 'dev', name)).catch(() => undefined)
     }
   }
   await writeFile(marker, `created by dsynth ${new Date().toISOString()}\n`)
-}
-
-/** argv that copies the Template into a freshly mounted slot root, like C dsynth's `cp -Rp Template/. SLnn`. */
-export function templateCopyArgv(platform: PlatformName, buildBase: string, slotDir: string): string[] {
-  const from = path.join(buildBase, 'Template') + '/.'
-  return platform === 'linux' ? ['cp', '-a', from, slotDir] : ['cp', '-Rp', from, slotDir]
-}
-
-/**
- * argv and stdin that copy the Template into several slot roots with one process: `xargs -0 -n 2 -P N cp -a`, fed
- * NUL-separated (Template, slot) pairs, which xargs passes to cp as arguments, unchanged (no shell is involved).
- */
-export function templateCopyManyArgv(platform: PlatformName, buildBase: string, slotDirs: string[]): {argv: string[]; input: string} {
-  const [cp, flag, from] = templateCopyArgv(platform, buildBase, '')
-  return {argv: ['xargs', '-0', '-n', '2', '-P', String(Math.min(8, slotDirs.length)), cp, flag],
-    input: slotDirs.map((d) => `${from}\0${d}\0`).join('')}
 }
 
 /** The kind of a file from its st_mode (S_IFMT bits), or null for what is not copied (sockets). */
@@ -92,21 +79,22 @@ function kindOf(mode: number): TarKind | null {
 }
 
 /**
- * Reads the Template tree (never following symlinks) into archive entries, parents before children; the root is the
- * entry with path `''`. Device numbers are decoded with Linux's encoding (only the Linux driver archives).
+ * Reads the Template tree (never following symlinks) into archive entries, parents before children, without file
+ * contents (loadTemplateData reads them when they are needed); the root is the entry with path `''`. Device nodes
+ * are kept on Linux (its slots' /dev is a tmpfs filled from the Template) and left out on the BSDs (devfs has them).
  */
-export async function readTemplateEntries(dir: string): Promise<TarEntry[]> {
+export async function readTemplateTree(dir: string, platform: PlatformName): Promise<TarEntry[]> {
   const out: TarEntry[] = []
   const walk = async (rel: string): Promise<void> => {
     const abs = rel === '' ? dir : path.join(dir, rel)
     const st = await lstat(abs, {bigint: true})
     const kind = kindOf(Number(st.mode))
-    if (kind === null) return
+    if (kind === null || ((kind === 'char' || kind === 'block') && platform !== 'linux')) return
     const e: TarEntry = {path: rel, kind, mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid),
       mtime: Number(st.mtimeMs / 1000n)}
-    if (kind === 'file') e.data = await readFile(abs)
     if (kind === 'symlink') e.link = await readlink(abs)
     if (kind === 'char' || kind === 'block') {
+      // Linux's encoding of dev_t
       e.devMajor = Number(((st.rdev >> 8n) & 0xfffn) | ((st.rdev >> 32n) & ~0xfffn))
       e.devMinor = Number((st.rdev & 0xffn) | ((st.rdev >> 12n) & ~0xffn))
     }
@@ -117,19 +105,21 @@ export async function readTemplateEntries(dir: string): Promise<TarEntry[]> {
   return out
 }
 
+/** Reads the contents of the regular files of `entries` that have none yet (in place). */
+export async function loadTemplateData(dir: string, entries: TarEntry[]): Promise<void> {
+  await Promise.all(entries.map(async (e) => {
+    if (e.kind === 'file' && e.data === undefined) e.data = await readFile(path.join(dir, e.path))
+  }))
+}
+
 /**
- * argv and stdin that copy the Template into several slot roots with one `tar -x` (Linux): an archive made in
- * memory holds the Template once per slot, under the slot's name, and is extracted in the build base. tar unlinks
- * what it finds at a destination before it creates the file there (a symlink left in a slot root is replaced, never
- * written through) and keeps modes, owners (numerically), times and device nodes, as `cp -a` does.
+ * argv and stdin that write parts of the Template into slot roots with one `tar -x`: an archive made in memory holds
+ * each slot's part under the slot's name and is extracted in the build base. tar unlinks what it finds at a
+ * destination before it creates the file there (a symlink left in a slot is replaced, never written through) and
+ * keeps modes, owners (numerically), times and device nodes, as `cp -a` does. GNU tar and BSD tar take these flags.
  */
-export async function templateExtractInput(buildBase: string, slotDirs: string[]): Promise<{argv: string[]; input: Uint8Array}> {
-  const entries = await readTemplateEntries(path.join(buildBase, 'Template'))
-  const names = slotDirs.map((d) => {
-    if (path.dirname(d) !== buildBase) throw new Error(`internal error: ${d} is not directly under ${buildBase}`)
-    return path.basename(d)
-  })
-  return {argv: ['tar', '-x', '-p', '--numeric-owner', '-f', '-', '-C', buildBase], input: tarArchive(entries, names)}
+export function templateArchiveInput(buildBase: string, parts: TarPart[]): {argv: string[]; input: Uint8Array} {
+  return {argv: ['tar', '-x', '-p', '--numeric-owner', '-f', '-', '-C', buildBase], input: tarArchive(parts)}
 }
 
 /** Reads the Template marker (for doctor); null when missing. */

@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {lstat, mkdir, readdir, symlink} from 'node:fs/promises'
+import {lstat, mkdir, readdir, rm, symlink, writeFile} from 'node:fs/promises'
 import {expect} from 'chai'
 import type {ApplyEvent} from '../../src/apply/events.js'
 import {type ExecuteOptions, executePlan} from '../../src/apply/execute.js'
@@ -254,51 +254,111 @@ describe('apply/execute: executePlan against the fake platform', () => {
     expect((await w.plan()).changes.map((c) => c.target)).to.deep.equal([`${sb.base}/SL01/distfiles`])
   })
 
-  it('copies the Template into freshly mounted slot roots with one process (creating a minimal Template once)', async () => {
-    const inputs: string[] = []
-    const w = world(sb, {builders: 2, run: async (argv, o) => { inputs.push(String(o?.input ?? '')); return result(argv) }})
+  /** What the fake's `run` got: argv and the archive on stdin, listed by GNU tar; successful archives are extracted. */
+  function recorder(o: {fail?: (argv: string[], names: string[]) => string | null} = {}) {
+    const runs: Array<{argv: string[]; names: string[]}> = []
+    const run = async (argv: string[], opt?: {input?: string | Uint8Array}) => {
+      const names = opt?.input instanceof Uint8Array
+        ? execFileSync('tar', ['-tf', '-'], {input: opt.input, encoding: 'utf8'}).trim().split('\n').filter(Boolean) : []
+      runs.push({argv, names})
+      const error = o.fail?.(argv, names) ?? null
+      if (error !== null) return result(argv, 2, error)
+      if (opt?.input instanceof Uint8Array) execFileSync(argv[0], argv.slice(1), {input: opt.input})
+      return result(argv)
+    }
+    return {runs, run}
+  }
+
+  /** A Template of these files (a path ending in `/` is a directory, `a -> b` a symlink) and its marker. */
+  async function makeTemplate(files: string[]): Promise<void> {
+    for (const f of files) {
+      const [name, link] = f.split(' -> ')
+      const p = `${sb.base}/Template/${name}`
+      await mkdir(p.endsWith('/') ? p : p.slice(0, p.lastIndexOf('/')), {recursive: true})
+      if (link !== undefined) await symlink(link, p)
+      else if (!p.endsWith('/')) await writeFile(p, 'x')
+    }
+    await writeFile(`${sb.base}/.template.good`, 'test\n')
+  }
+  /** A small Template with a /dev part (no device nodes: unit tests do not need root to run). */
+  const SMALL = ['etc/passwd', 'tmp/', 'var/run/', 'dev/fd -> /proc/self/fd', 'dev/null', 'dev/zero']
+  const TAR = (base: string) => `tar -x -p --numeric-owner -f - -C ${base}`
+
+  for (const platform of ['dragonfly', 'linux'] as const) {
+    it(`${platform}: one tar -x writes the Template into every fresh slot root (creating a minimal Template once)`, async () => {
+      const rec = recorder()
+      if (platform === 'linux') await makeTemplate(SMALL)
+      const w = world(sb, {builders: 2, platform, run: rec.run})
+      await w.apply({populate: true})
+      expect(rec.runs.map((r) => r.argv.join(' '))).to.deep.equal([TAR(sb.base)])
+      // THEN the archive holds the Template under SL00 and under SL01, nothing else
+      const names = rec.runs[0].names
+      expect(names).to.include.members(['SL00/', 'SL00/etc/passwd', 'SL00/tmp/', 'SL01/', 'SL01/etc/passwd', 'SL01/var/run/'])
+      expect(names.every((n) => /^SL0[01](\/|$)/.test(n))).to.equal(true)
+      expect(names.filter((n) => n.startsWith('SL00'))).to.have.length(names.length / 2)
+      expect(names.some((n) => n.startsWith('SL00/dev/fd'))).to.equal(platform === 'linux')
+      expect(existsSync(`${sb.base}/.template.good`)).to.equal(true)
+      // AND a slot whose root stays mounted gets nothing more
+      const calls = w.fake.calls.length
+      await w.apply({populate: true})
+      expect(w.fake.calls.slice(calls)).to.deep.equal([])
+    })
+  }
+
+  it('never writes the Template into a bind: packages, distfiles, options and read-only binds are left out', async () => {
+    // GIVEN a Template that holds files under the slot's bind mount points and under its tmpfs ones
+    for (const f of ['packages/CANARY', 'distfiles/x.tar.gz', 'options/o', 'etc/alternatives/cc', 'usr/bin/evil', 'usr/local/etc/pkg.conf',
+      'construction/keep', 'etc/passwd']) {
+      await mkdir(`${sb.base}/Template/${f.slice(0, f.lastIndexOf('/'))}`, {recursive: true})
+      await writeFile(`${sb.base}/Template/${f}`, 'x')
+    }
+    await writeFile(`${sb.base}/.template.good`, 'test\n')
+    const rec = recorder()
+    const w = world(sb, {builders: 1, platform: 'linux', run: rec.run})
     await w.apply({populate: true})
-    const copies = w.fake.calls.filter((c) => c.startsWith('run '))
-    expect(copies).to.deep.equal(['run xargs -0 -n 2 -P 2 cp -Rp'])
-    // NUL-separated (Template, slot) pairs: xargs hands each pair to one cp, as arguments, never through a shell
-    expect(inputs).to.deep.equal([`${sb.base}/Template/.\0${sb.base}/SL00\0${sb.base}/Template/.\0${sb.base}/SL01\0`])
-    expect(existsSync(`${sb.base}/Template/etc/passwd`)).to.equal(true)
-    expect(existsSync(`${sb.base}/.template.good`)).to.equal(true)
-    // a slot whose root stays mounted gets no copy
-    const calls = w.fake.calls.length
-    await w.apply({populate: true})
-    expect(w.fake.calls.slice(calls)).to.deep.equal([])
+    const names = rec.runs[0].names
+    // THEN what lands on the slot's tmpfs filesystems is there, and nothing under a bind
+    expect(names).to.include.members(['SL00/etc/passwd', 'SL00/usr/local/etc/pkg.conf', 'SL00/construction/keep'])
+    expect(names.filter((n) => /^SL00\/(packages|distfiles|options|etc\/alternatives|usr\/bin)(\/|$)/.test(n))).to.deep.equal([])
   })
 
-  it('Linux: copies the Template into every fresh slot root with one tar -x of an archive holding it once per slot', async () => {
-    const inputs: Array<string | Uint8Array | undefined> = []
-    const w = world(sb, {builders: 2, platform: 'linux', run: async (argv, o) => { inputs.push(o?.input); return result(argv) }})
+  it('a /dev mounted again on its own in a populated slot gets the device nodes again, and only those', async () => {
+    // GIVEN a complete, populated slot whose /dev is then unmounted and its tmpfs mounted afresh (empty)
+    await makeTemplate(SMALL)
+    const rec = recorder()
+    const w = world(sb, {builders: 1, platform: 'linux', run: rec.run})
     await w.apply({populate: true})
-    expect(w.fake.calls.filter((c) => c.startsWith('run '))).to.deep.equal([`run tar -x -p --numeric-owner -f - -C ${sb.base}`])
-    // THEN the archive holds the Template under SL00 and under SL01, nothing else
-    const listing = execFileSync('tar', ['-tf', '-'], {input: inputs[0] as Uint8Array, encoding: 'utf8'}).trim().split('\n')
-    expect(listing).to.include.members(['SL00/', 'SL00/etc/passwd', 'SL00/tmp/', 'SL01/', 'SL01/etc/passwd', 'SL01/var/run/'])
-    expect(listing.every((n) => /^SL0[01](\/|$)/.test(n))).to.equal(true)
-    expect(listing.filter((n) => n.startsWith('SL00'))).to.have.length(listing.length / 2)
+    const dev = `${sb.base}/SL00/dev`
+    await w.fake.unmount([dev])
+    await rm(dev, {recursive: true, force: true})
+    // WHEN apply mounts it again
+    await w.apply({populate: true})
+    // THEN one more tar writes dev/ and its entries into SL00, nothing else
+    expect(rec.runs).to.have.length(2)
+    const names = rec.runs[1].names
+    expect(names).to.include.members(['SL00/dev/', 'SL00/dev/null', 'SL00/dev/zero', 'SL00/dev/fd'])
+    expect(names.every((n) => n.startsWith('SL00/dev/'))).to.equal(true)
   })
 
   it('does not copy the Template into a slot directory whose root did not get mounted', async () => {
     // GIVEN the tmpfs of SL01 fails to mount: a copy would land on the build base's own filesystem
-    const w = world(sb, {builders: 2})
+    const rec = recorder()
+    const w = world(sb, {builders: 2, run: rec.run})
     w.fake.failMount.add(`${sb.base}/SL01`)
     const {outcomes} = await w.apply({populate: true})
     expect(outcomes.map((o) => o.ok)).to.deep.equal([true, false])
-    expect(w.fake.calls.filter((c) => c.startsWith('run '))).to.deep.equal([`run cp -Rp ${sb.base}/Template/. ${sb.base}/SL00`])
+    expect(rec.runs).to.have.length(1)
+    expect(rec.runs[0].names.every((n) => n.startsWith('SL00'))).to.equal(true)
     expect(existsSync(`${sb.base}/SL01/etc`)).to.equal(false)
   })
 
-  it('copies once more per slot when the one xargs run fails, and reports the slot whose copy failed', async () => {
-    // GIVEN cp fails for SL01 only: xargs exits 123 and says nothing about which pair failed
-    const w = world(sb, {builders: 2, run: async (argv) => argv[0] === 'xargs' ? result(argv, 123, 'cp: failed')
-      : argv.at(-1) === `${sb.base}/SL01` ? result(argv, 1, 'cp: No space left on device') : result(argv)})
+  it('extracts once more per slot when the one tar fails, and reports the slot whose copy failed', async () => {
+    // GIVEN tar fails whenever the archive holds SL01
+    const rec = recorder({fail: (_, names) => names.some((n) => n.startsWith('SL01')) ? 'tar: SL01/etc: No space left on device' : null})
+    const w = world(sb, {builders: 2, run: rec.run})
     const {outcomes} = await w.apply({populate: true})
-    expect(w.fake.calls.filter((c) => c.startsWith('run ')).sort()).to.deep.equal(['run cp -Rp ' + `${sb.base}/Template/. ${sb.base}/SL00`,
-      'run cp -Rp ' + `${sb.base}/Template/. ${sb.base}/SL01`, 'run xargs -0 -n 2 -P 2 cp -Rp'])
+    // THEN the whole archive, then one per slot
+    expect(rec.runs.map((r) => [...new Set(r.names.map((n) => n.split('/')[0]))].join(','))).to.deep.equal(['SL00,SL01', 'SL00', 'SL01'])
     expect(outcomes.map((o) => o.ok)).to.deep.equal([true, false])
     expect(outcomes[1].errors.join('\n')).to.include('No space left on device')
     expect(existsSync(`${sb.base}/SL00/.dsynth-slot`)).to.equal(true)

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {runChecks, summarize} from '../../src/doctor/checks.js'
+import {isEmptyRepair, planRepair} from '../../src/doctor/repair.js'
 import type {Check, DoctorFacts} from '../../src/doctor/types.js'
 import {BSD_HOST, bsd, desired, layer} from '../plan/tables.js'
 import {cleanTable, D2, D8, extraSlots, facts, foreignMounts, holder, SEED} from './facts.js'
@@ -60,6 +61,21 @@ describe('doctor/checks: runChecks', () => {
     expect(hidden.repair).to.equal('manual')
     expect(hidden.mounts).to.have.length(22)
     expect(hidden.fix).to.match(/^they cannot be reached while \/build is mounted/)
+  })
+
+  it('a mounted slot without its Template (an interrupted apply) or with an empty /dev: a problem that --fix repairs', () => {
+    const f = facts(D2, CLEAN)
+    f.host!.unpopulated = [{slot: 'SL00', mounts: ['/', '/dev']}, {slot: 'SL01', mounts: ['/dev']}]
+    expect(findings(f)).to.deep.equal([
+      'problem slot-unpopulated SL00: mounted, but the Template is missing from /, /dev (no device nodes)',
+      'problem slot-unpopulated SL01: mounted, but the Template is missing from /dev (no device nodes)',
+    ])
+    const repair = planRepair(f, runChecks(f), {kill: false})
+    expect(repair.actions).to.deep.equal([
+      {kind: 'populate', path: '/build/SL00', why: 'Template missing from /, /dev'},
+      {kind: 'populate', path: '/build/SL01', why: 'Template missing from /dev'},
+    ])
+    expect(isEmptyRepair(repair)).to.equal(false)
   })
 
   it('lists a stacked slot before what else is wrong with it', () => {

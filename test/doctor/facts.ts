@@ -68,6 +68,7 @@ export function healthyHost(d: DesiredState, table: MountTable): HostFacts {
     }),
     template: {path: '/build/Template', dir: true, marker: true, missing: []},
     lastRun: null,
+    unpopulated: [],
   }
 }
 

@@ -28,7 +28,7 @@ const ENTRIES: TarEntry[] = [
 describe('platform/tar: the archive that copies the Template into many slots', () => {
   it('lists every entry under every prefix with its type, mode and device numbers (GNU tar reads it)', () => {
     // GIVEN the entries archived under two slot names
-    const archive = tarArchive(ENTRIES, ['SL00', 'SL01'])
+    const archive = tarArchive([{prefix: 'SL00', entries: ENTRIES}, {prefix: 'SL01', entries: ENTRIES}])
     // THEN the size is whole blocks and GNU tar lists each entry once per slot, in order
     expect(archive.length % 512).to.equal(0)
     const listing = execFileSync('tar', ['-tvf', '-', '--numeric-owner'], {input: archive, encoding: 'utf8'}).trim().split('\n')
@@ -47,7 +47,7 @@ describe('platform/tar: the archive that copies the Template into many slots', (
     const dir = await mkdtemp(path.join(os.tmpdir(), 'dsynth-tar-'))
     try {
       // GIVEN the archive without the device node (creating one needs root)
-      const archive = tarArchive(ENTRIES.filter((e) => e.kind !== 'char'), ['SL07'])
+      const archive = tarArchive([{prefix: 'SL07', entries: ENTRIES.filter((e) => e.kind !== 'char')}])
       // WHEN GNU tar extracts it
       execFileSync('tar', ['-x', '-p', '-f', '-', '-C', dir], {input: archive})
       // THEN every file is there with its bytes and mode
@@ -68,7 +68,7 @@ describe('platform/tar: the archive that copies the Template into many slots', (
   })
 
   it('refuses a number too large for its field instead of writing a corrupt header', () => {
-    expect(() => tarArchive([{path: 'x', kind: 'file', mode: 0o644, uid: 0o10000000, gid: 0, mtime: 0, data: new Uint8Array(0)}], ['SL00']))
+    expect(() => tarArchive([{prefix: 'SL00', entries: [{path: 'x', kind: 'file', mode: 0o644, uid: 0o10000000, gid: 0, mtime: 0, data: new Uint8Array(0)}]}]))
       .to.throw(RangeError, /does not fit/)
   })
 })

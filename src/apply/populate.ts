@@ -1,0 +1,96 @@
+import {lstat} from 'node:fs/promises'
+import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
+import type {MountTable} from '../mounttable/types.js'
+import {pathExists} from '../platform/host-facts.js'
+import type {TarEntry} from '../platform/tar.js'
+import {loadTemplateData, readTemplateTree, slotPopulated, templateArchiveInput} from '../platform/template.js'
+import type {Platform} from '../platform/types.js'
+import {joinSlot} from '../util/paths.js'
+
+/**
+ * The Template entries of one slot grouped by the layout mount they land on (the deepest mount path at or above
+ * them), for the tmpfs mounts only: the Template is never written into a bind or null mount (the packages,
+ * distfiles or options of the host, or a read-only system directory), nor into devfs or procfs. Pure.
+ */
+export function templateByMount(entries: readonly TarEntry[], spec: SlotSpec): Map<string, TarEntry[]> {
+  // deepest first, so the first match is the landing mount
+  const mounts = [...spec.mounts].sort((a, b) => b.path.length - a.path.length)
+  const landing = (rel: string): MountSpec => {
+    const p = '/' + rel
+    return mounts.find((m) => m.path === '/' || p === m.path || p.startsWith(m.path + '/'))!
+  }
+  const out = new Map<string, TarEntry[]>()
+  for (const e of entries) {
+    const m = landing(e.path)
+    if (m.fstype !== 'tmpfs') continue
+    const list = out.get(m.path)
+    if (list) list.push(e); else out.set(m.path, [e])
+  }
+  return out
+}
+
+/** One slot and the tmpfs mounts of it that need their part of the Template. */
+export interface PopulateNeed {
+  slot: SlotSpec
+  /** Mount paths (`/`, `/dev`, `/usr/local`...) whose Template entries are missing. */
+  mounts: string[]
+}
+
+/**
+ * Which mounted tmpfs filesystems of the slots lack their part of the Template: a slot root without the populated
+ * marker (freshly mounted, or mounted by an interrupted run), and any other tmpfs of the layout whose last Template
+ * entry is missing (a /dev or /usr/local mounted again on its own). Only mounts present in the live table count.
+ */
+export async function populateNeeds(desired: DesiredState, table: MountTable, entries: readonly TarEntry[] | null,
+  filter: string[] | null): Promise<PopulateNeed[]> {
+  const mounted = new Set(table.mounts.map((m) => m.target))
+  const needs = await Promise.all(desired.slots.map(async (s): Promise<PopulateNeed | null> => {
+    if ((filter !== null && !filter.includes(s.name)) || !mounted.has(s.dir)) return null
+    // a root listed in the table but absent from this filesystem view (a captured or simulated table) has nothing to fill
+    if (!(await pathExists(s.dir))) return null
+    if (!(await slotPopulated(s.dir))) {
+      return {slot: s, mounts: s.mounts.filter((m) => m.fstype === 'tmpfs' && mounted.has(m.target)).map((m) => m.path)}
+    }
+    if (entries === null) return null
+    const missing: string[] = []
+    for (const [path, group] of templateByMount(entries, s)) {
+      const last = group[group.length - 1]
+      if (path === '/' || !mounted.has(joinSlot(s.dir, path)) || `/${last.path}` === path) continue
+      if (!(await lstat(joinSlot(s.dir, '/' + last.path)).then(() => true, () => false))) missing.push(path)
+    }
+    return missing.length === 0 ? null : {slot: s, mounts: missing}
+  }))
+  return needs.filter((n) => n !== null)
+}
+
+/** The Template tree, or null when there is none yet (nothing beyond slot roots can be checked then). */
+export async function templateTree(buildBase: string, platform: DesiredState['platform']): Promise<TarEntry[] | null> {
+  return readTemplateTree(`${buildBase}/Template`, platform).catch(() => null)
+}
+
+/**
+ * Writes each need's part of the Template with one `tar -x` for all slots; when that fails, once more per slot for
+ * each slot's own message. Resolves with null per slot directory written, or the error.
+ */
+export async function extractTemplate(platform: Platform, buildBase: string, entries: TarEntry[], needs: PopulateNeed[]):
+  Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>()
+  if (needs.length === 0) return result
+  await loadTemplateData(`${buildBase}/Template`, entries)
+  const parts = needs.map((n) => {
+    const groups = templateByMount(entries, n.slot)
+    return {prefix: n.slot.name, entries: n.mounts.flatMap((m) => groups.get(m) ?? [])}
+  })
+  const all = templateArchiveInput(buildBase, parts)
+  const r = await platform.run(all.argv, {input: all.input})
+  if (r.exitCode === 0) {
+    for (const n of needs) result.set(n.slot.dir, null)
+    return result
+  }
+  await Promise.all(needs.map(async (n, i) => {
+    const one = templateArchiveInput(buildBase, [parts[i]])
+    const r1 = await platform.run(one.argv, {input: one.input})
+    result.set(n.slot.dir, r1.exitCode === 0 ? null : (r1.stderr.trim() || `exit ${r1.exitCode}`))
+  }))
+  return result
+}
