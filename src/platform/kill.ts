@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {pidAlive} from './lock.js'
 
@@ -37,10 +38,38 @@ export async function waitGone(pids: readonly number[], timeoutMs: number, pollM
   }
 }
 
-/** Why a pid must never be signalled by dsynth, or null: init, dsynth itself, and the shell that started it. */
+/** The parent pid of `pid` from /proc (Linux), or null where there is none to read. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    return Number.isInteger(ppid) ? ppid : null
+  } catch {
+    return null
+  }
+}
+
+let ancestors: Set<number> | undefined
+
+/**
+ * dsynth's ancestors: its parent, and on Linux every process above it (a wrapper such as `sudo` or `sh -c` sits
+ * between dsynth and the user's shell, which must never be stopped because its cwd is inside a slot).
+ */
+function dsynthAncestors(): Set<number> {
+  if (ancestors) return ancestors
+  ancestors = new Set([process.ppid])
+  for (let pid: number | null = process.ppid; pid !== null && pid > 1 && ancestors.size < 256; ) {
+    pid = parentOf(pid)
+    if (pid !== null && pid > 1) ancestors.add(pid)
+  }
+  return ancestors
+}
+
+/** Why a pid must never be signalled by dsynth, or null: init, dsynth itself, and the processes that started it. */
 export function refuseToSignal(pid: number): string | null {
   if (pid <= 1) return 'init'
   if (pid === process.pid) return 'dsynth itself'
   if (pid === process.ppid) return "dsynth's parent (the shell that started it)"
+  if (dsynthAncestors().has(pid)) return 'an ancestor of dsynth (the shell or wrapper that started it)'
   return null
 }

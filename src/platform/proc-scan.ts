@@ -19,7 +19,7 @@ function clean(link: string): string {
   return link.endsWith(' (deleted)') ? link.slice(0, -10) : link
 }
 
-/** Linux: scans /proc/PID/{root,cwd,exe,fd/*} for every process and reports those inside any of `dirs`. */
+/** Linux: scans /proc/PID/{root,cwd,exe,fd/*,maps} for every process and reports those inside any of `dirs`. */
 export async function scanProcHolders(dirs: string[], selfPid = process.pid): Promise<Holder[]> {
   const inside = (p: string) => dirs.find((d) => isAtOrBelow(p, d))
   const names = await userNames()
@@ -41,6 +41,15 @@ export async function scanProcHolders(dirs: string[], selfPid = process.pid): Pr
       const fds = await readdir(`/proc/${pid}/fd`)
       await Promise.all(fds.map((fd) => check('fd', `/proc/${pid}/fd/${fd}`)))
     } catch { /* gone */ }
+    // a file mapped into memory (a library loaded from the slot) holds the mount as an open file does
+    try {
+      for (const line of (await readFile(`/proc/${pid}/maps`, 'utf8')).split('\n')) {
+        const at = line.indexOf('/')
+        if (at < 0) continue
+        const target = clean(line.slice(at))
+        if (inside(target)) { how.add('map'); first ||= target; break }
+      }
+    } catch { /* gone, or a kernel thread */ }
     if (how.size === 0) return
     let command = ''
     let user = ''
