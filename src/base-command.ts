@@ -48,7 +48,8 @@ export abstract class BaseCommand extends Command {
     // a system error that escaped its call site (disk full, read-only filesystem) still says what to do
     const suggestions = known ? err.suggestions : [...(err as {suggestions?: string[]}).suggestions ?? [], ...ioHints(err)]
     if (this.jsonEnabled()) {
-      this.logJson({error: {code: known ? err.code : (err as {code?: string}).code ?? 'ERROR', message: err.message, suggestions}})
+      // one line: apply, destroy and build print JSON lines, and an error must not break a reader of them
+      process.stdout.write(JSON.stringify({error: {code: known ? err.code : (err as {code?: string}).code ?? 'ERROR', message: err.message, suggestions}}) + '\n')
       return
     }
     this.logToStderr(`Error: ${err.message}`)

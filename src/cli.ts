@@ -15,7 +15,41 @@ import InitCommand from '../commands/init.js'
 import PlanCommand from '../commands/plan.js'
 import StatusCommand from '../commands/status.js'
 
-export {execute} from '@oclif/core/execute'
+import {flush} from '@oclif/core/flush'
+import {handle} from '@oclif/core/handle'
+import {run} from '@oclif/core/run'
+
+/** What bin/run.js passes: where the CLI lives, and the arguments (default: the process's). */
+export interface ExecuteOptions {
+  dir: string
+  args?: string[]
+}
+
+/**
+ * oclif's `execute`, with dsynth's exit statuses for errors raised before a command runs (an unknown command or
+ * topic): 1, never oclif's default 2, which `plan --detailed-exitcode` uses for "changes present"; under --json the
+ * error is a JSON document on one line. Errors of a running command are its own (BaseCommand.catch) and pass through.
+ */
+export async function execute(opts: ExecuteOptions): Promise<unknown> {
+  const args = opts.args ?? process.argv.slice(2)
+  try {
+    const result = await run(args, opts.dir)
+    await flush()
+    return result
+  } catch (error) {
+    const e = error as Error & {oclif?: {exit?: number}; code?: string; suggestions?: string[]}
+    // a command that ended with this.exit(n) (help, version) says so with code EEXIT: keep its status
+    if (e.code !== 'EEXIT' && e.oclif?.exit !== 0) {
+      e.oclif = {...e.oclif, exit: 1}
+      if (args.includes('--json')) {
+        process.stdout.write(JSON.stringify({error: {code: 'USAGE', message: e.message, suggestions: e.suggestions ?? []}}) + '\n')
+        process.exitCode = 1
+        return undefined
+      }
+    }
+    return handle(e)
+  }
+}
 
 /** Command id → class; package.json `oclif.commands` names this export. */
 export const COMMANDS = {
