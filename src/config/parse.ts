@@ -28,6 +28,9 @@ export interface IniSection {
   entries: IniEntry[]
 }
 
+/** Name of the pseudo-section holding the key lines that come before any [section] header. */
+export const BEFORE_SECTIONS = ''
+
 /** Splits dsynth.ini text into sections, checking the syntax of every line in every section; pure. */
 export function splitSections(text: string, file: string): IniSection[] {
   const sections = new Map<string, IniSection>()
@@ -44,9 +47,9 @@ export function splitSections(text: string, file: string): IniSection[] {
       continue
     }
     const entry = readEntry(line, at)
-    if (current === undefined) {
-      failAt(at, 'CONFIG_SYNTAX', `'${line}' appears before any [section]`, [`put it under [${GLOBAL_SECTION}] or a [profile] section`])
-    }
+    // C dsynth checks the syntax of a line before any section, then ignores it: collected under the name '' (no header
+    // can have it) so that parseConfig can say so
+    if (current === undefined) sections.set(BEFORE_SECTIONS, current = {name: BEFORE_SECTIONS, line: at.line, entries: []})
     current.entries.push(entry)
   }
   return [...sections.values()]
@@ -145,12 +148,24 @@ export function parseConfig(text: string, opts: ParseConfigOptions): Config {
   const warnings: string[] = []
   const globalSection = sections.find((s) => s.name === GLOBAL_SECTION) ?? {name: GLOBAL_SECTION, line: 0, entries: []}
   const global = collectKeys(globalSection, GLOBAL_ALLOWED, file, warnings)
-  const choice = chooseProfile(opts, global.get(PROFILE_SELECTED))
+  const selected = global.get(PROFILE_SELECTED)
+  const choice = chooseProfile(opts, selected)
   global.delete(PROFILE_SELECTED)
-  const profiles = sections.filter((s) => s.name !== GLOBAL_SECTION)
+  for (const e of sections.find((s) => s.name === BEFORE_SECTIONS)?.entries ?? []) {
+    warnings.push(`${file}:${e.line}: ignoring '${e.key}' before any [section] (C dsynth ignores such lines too)`)
+  }
+  const profiles = sections.filter((s) => s.name !== GLOBAL_SECTION && s.name !== BEFORE_SECTIONS)
   const profileSection = profiles.find((s) => s.name === choice.name)
-  // A file with no profile section at all is go-synth style (every key in Global): load it whatever the profile.
   if (profileSection === undefined && profiles.length > 0) failNoProfile(choice, profiles.map((s) => s.name), file)
+  // A file with no profile section at all is go-synth style (every key in Global): it holds one profile, the one it
+  // selects (or LiveSystem; go-synth calls it "default"); asking for another by flag or environment is a mistake
+  if (profiles.length === 0 && (choice.source === 'flag' || choice.source === 'env')) {
+    const held = selected?.value ?? DEFAULT_PROFILE
+    if (choice.name !== held && choice.name !== 'default') {
+      throw new ConfigError('CONFIG_NO_PROFILE', `${file}: profile '${choice.name}' (from ${describeSource(choice)}) has no section; this file has only [${GLOBAL_SECTION}] (go-synth style), the settings of profile '${held}'`, {
+        suggestions: [`drop ${describeSource(choice)}, or add a [${choice.name}] section`]})
+    }
+  }
   const own = profileSection === undefined ? new Map<string, IniEntry>() : collectKeys(profileSection, PROFILE_ALLOWED, file, warnings)
   // When Global and the profile both set a key, the profile wins: it is the more specific section.
   // (go-synth loads Global over the profile; C dsynth rejects profile keys in Global altogether.)

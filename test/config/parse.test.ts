@@ -90,7 +90,8 @@ describe('config/parse: parseConfig errors', () => {
       "dsynth.ini:5: Directory_distfiles '/b' holds the build base /b/build: mounted into every slot, it would show the slots themselves"],
     ['the ports tree is the build base', HEAD + 'Directory_portsdir= /b\nDirectory_buildbase= /b\n', 'CONFIG_SOURCE_HOLDS_BASE',
       "dsynth.ini:5: Directory_portsdir '/b' holds the build base /b: mounted into every slot, it would show the slots themselves"],
-    ['key before any section', '; header\nNumber_of_builders= 4\n', 'CONFIG_SYNTAX', "dsynth.ini:2: 'Number_of_builders= 4' appears before any [section]"],
+    ['a line before any section without a value (C checks its syntax, then ignores it)', 'Number_of_builders=\n' + HEAD, 'CONFIG_VALUE_MISSING',
+      "dsynth.ini:1: value missing for key 'Number_of_builders'"],
     ['unclosed header', '[LiveSystem\n', 'CONFIG_SYNTAX', "dsynth.ini:1: malformed section header '[LiveSystem' (expected [Name] alone on the line)"],
     ['text after header', '[LiveSystem] x\n', 'CONFIG_SYNTAX', "dsynth.ini:1: malformed section header '[LiveSystem] x' (expected [Name] alone on the line)"],
     ['nothing before =', HEAD + '= 8\n', 'CONFIG_SYNTAX', "dsynth.ini:5: no key before '=' in '= 8'"],
@@ -143,6 +144,20 @@ describe('config/parse: line syntax', () => {
       expect(parse(HEAD + body).builders).to.equal(builders)
     })
   }
+
+  it('a go-synth file (Global only) holds one profile: asking for another by flag or DSYNTH_PROFILE is an error', () => {
+    const text = '[Global Configuration]\nprofile_selected= LiveSystem\nNumber_of_builders= 3\n'
+    expect(parse(text, {profile: 'LiveSystem'}).builders).to.equal(3)
+    expect(parse(text, {profile: 'default'}).builders).to.equal(3)
+    const e = catchConfigError(() => parse(text, {envProfile: 'Nope'}), 'CONFIG_NO_PROFILE')
+    expect(e.message).to.equal("dsynth.ini: profile 'Nope' (from DSYNTH_PROFILE) has no section; this file has only [Global Configuration] (go-synth style), the settings of profile 'LiveSystem'")
+  })
+
+  it('ignores a key line before any section, as C dsynth does, with a warning naming it', () => {
+    const c = parse('; header\nNumber_of_builders= 4\n' + HEAD + 'Number_of_builders= 3\n')
+    expect(c.builders).to.equal(3)
+    expect(c.warnings).to.deep.equal(["dsynth.ini:2: ignoring 'Number_of_builders' before any [section] (C dsynth ignores such lines too)"])
+  })
 
   it('tolerates CRLF line endings and a byte-order mark', () => {
     const text = '\uFEFF' + (HEAD + 'Number_of_builders= 3\nDirectory_logs= /var/log/synth\n').replace(/\n/g, '\r\n')
