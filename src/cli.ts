@@ -18,6 +18,7 @@ import StatusCommand from '../commands/status.js'
 import {flush} from '@oclif/core/flush'
 import {handle} from '@oclif/core/handle'
 import {run} from '@oclif/core/run'
+import {suggestName} from './config/keys.js'
 
 /** What bin/run.js passes: where the CLI lives, and the arguments (default: the process's). */
 export interface ExecuteOptions {
@@ -41,8 +42,12 @@ export async function execute(opts: ExecuteOptions): Promise<unknown> {
     // a command that ended with this.exit(n) (help, version) says so with code EEXIT: keep its status
     if (e.code !== 'EEXIT' && e.oclif?.exit !== 0) {
       e.oclif = {...e.oclif, exit: 1}
-      if (args.includes('--json')) {
-        process.stdout.write(JSON.stringify({error: {code: 'USAGE', message: e.message, suggestions: e.suggestions ?? []}}) + '\n')
+      const unknown = /^command (\S+) not found/.exec(e.message)
+      if (unknown !== null || args.includes('--json')) {
+        if (unknown !== null) e.message = e.message.replace(unknown[1], unknown[1].replaceAll(':', ' '))
+        const suggestions = unknown === null ? e.suggestions ?? [] : suggestName(unknown[1].replaceAll(':', ' '), Object.keys(COMMANDS).map((id) => id.replaceAll(':', ' ')))
+        if (args.includes('--json')) process.stdout.write(JSON.stringify({error: {code: 'USAGE', message: e.message, suggestions}}) + '\n')
+        else process.stderr.write([`Error: ${e.message}`, ...suggestions.map((x) => `  ${x}`), '  dsynth --help lists the commands', ''].join('\n'))
         process.exitCode = 1
         return undefined
       }

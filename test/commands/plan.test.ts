@@ -125,6 +125,21 @@ describe('commands/plan (built CLI)', function () {
       })
     }
 
+    it('a stray word after plan is an unknown command to oclif: exit 1 (never 2, which means changes), with help', async () => {
+      const r = await runCli(['plan', 'typo', ...CLEAN, '--detailed-exitcode'])
+      expect(r.code, r.stderr).to.equal(1)
+      expect(r.stdout).to.equal('')
+      expect(r.stderr).to.equal('Error: command plan typo not found\n  dsynth --help lists the commands\n')
+    })
+
+    it('a misspelt command: exit 1, the nearest command suggested; under --json one JSON line', async () => {
+      const r = await runCli(['plna'])
+      expect([r.code, r.stderr]).to.deep.equal([1, "Error: command plna not found\n  did you mean 'plan'?\n  dsynth --help lists the commands\n"])
+      const j = await runCli(['doctr', '--json'])
+      expect(j.code).to.equal(1)
+      expect(j.stdout).to.equal('{"error":{"code":"USAGE","message":"command doctr not found","suggestions":["did you mean \'doctor\'?"]}}\n')
+    })
+
     it('no changes prints the no-changes line', async () => {
       const r = await plan([...CLEAN, '--no-color'])
       expect(r.stdout.trimEnd().split('\n').at(-1)).to.equal('No changes. Slots match the configuration.')
