@@ -42,9 +42,21 @@ export function validateSlotFilter(slots: string[] | undefined): string[] | null
 }
 
 /**
+ * With a captured table the host is not probed, so whether `$SYS/usr/src/sys/Makefile` exists (and slots mount
+ * /usr/src) is read from the table: true when some slot mounts `$SYS/usr/src` at its /usr/src.
+ */
+export function tableShowsUsrSrc(table: MountTable, buildBase: string, system: string): boolean {
+  const source = `${system === '/' ? '' : system}/usr/src`
+  const prefix = buildBase === '/' ? '/' : `${buildBase}/`
+  return table.mounts.some((m) => m.source === source && m.target.startsWith(prefix) && m.target.endsWith('/usr/src')
+    && parseSlotName(m.target.slice(prefix.length, -'/usr/src'.length)) !== null)
+}
+
+/**
  * Reads the live (or captured) table, probes the host for the layout's facts, and diffs.
  * On the live host: the build base is realpath'd, `/usr/src` is mounted when `$SYS/usr/src/sys/Makefile`
- * exists, bind sources are resolved like the kernel resolves them, and a missing source is a warning.
+ * exists, bind sources are resolved like the kernel resolves them, and a missing source is a warning. With a
+ * captured table nothing on the host is probed (see tableShowsUsrSrc).
  */
 export async function preparePlan(req: PlanRequest): Promise<PreparedPlan> {
   const slotFilter = validateSlotFilter(req.slots)
@@ -55,6 +67,7 @@ export async function preparePlan(req: PlanRequest): Promise<PreparedPlan> {
   const warnings: string[] = []
   if (req.mountsFile !== undefined) {
     table = parseMountTable(await readMountsText(req.mountsFile), {source: req.mountsFile === '-' ? '<stdin>' : req.mountsFile})
+    hasUsrSrc = req.platformName !== 'linux' && tableShowsUsrSrc(table, buildBase, d.system)
   } else {
     // independent reads at once: each await is a round trip through the thread pool
     ;[table, buildBase, hasUsrSrc] = await Promise.all([req.platform.readMountTable(), resolvePath(buildBase),
