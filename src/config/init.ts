@@ -1,7 +1,8 @@
-import {lstat, mkdir, rename, writeFile} from 'node:fs/promises'
+import {lstat, mkdir, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {ConfigError} from '../errors.js'
 import {DEFAULT_PROFILE} from './defaults.js'
+import {checkResolvedDirectories} from './load.js'
 import {parseConfig} from './parse.js'
 import type {Directories, PlatformName} from './types.js'
 
@@ -119,6 +120,18 @@ async function makeDirectory(dir: string, created: string[]): Promise<void> {
   }
 }
 
+/** Refuses a directory that cannot be made because a part of its path that exists is not a directory. */
+async function refuseUncreatable(dir: string): Promise<void> {
+  for (let p = dir; ; p = path.dirname(p)) {
+    const st = await stat(p).catch(() => null)
+    if (st !== null) {
+      if (st.isDirectory()) return
+      throw new ConfigError('CONFIG_UNWRITABLE', `${dir}: cannot create directory: ${p} exists and is not a directory`)
+    }
+    if (p === path.dirname(p)) return
+  }
+}
+
 /** Refuses to replace an existing dsynth.ini unless forced, and never a directory. */
 async function refuseOverwrite(file: string, force: boolean): Promise<void> {
   const st = await lstat(file).catch(() => null)
@@ -138,6 +151,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await writeFile(tmp, text, {mode: 0o644})
     await rename(tmp, file)
   } catch (error) {
+    await unlink(tmp).catch(() => undefined)
     failWrite('write', file, error)
   }
 }
@@ -158,16 +172,19 @@ export async function initConfig(opts: InitConfigOptions): Promise<InitResult> {
   const file = path.resolve(opts.path)
   const profile = opts.profile ?? DEFAULT_PROFILE
   const text = renderInitFile({platform: opts.platform, buildBase: opts.buildBase, synthDir: opts.synthDir, profile})
-  // Validate before touching the disk, so a bad --build-base leaves nothing half-written behind.
+  // Validate before touching the disk, so a bad --build-base leaves nothing half-written behind: the text, the
+  // directories on their real paths, and that each directory can be made (what exists of it is a directory)
   const config = parseConfig(text, {file, cpuCount: 1})
+  await checkResolvedDirectories(config)
   await refuseOverwrite(file, opts.force)
-  const result: InitResult = {written: [], created: []}
   const configDir = path.dirname(file)
-  await makeDirectory(configDir, result.created)
+  const dirs = [configDir, ...listInitDirectories(config.directories)]
+  for (const dir of dirs) await refuseUncreatable(dir)
+  const result: InitResult = {written: [], created: []}
+  for (const dir of dirs) await makeDirectory(dir, result.created)
   await writeAtomically(file, text)
   result.written.push(file)
   const makeConf = path.join(configDir, `${profile}-make.conf`)
   if (await writeIfMissing(makeConf, MAKE_CONF_TEXT)) result.written.push(makeConf)
-  for (const dir of listInitDirectories(config.directories)) await makeDirectory(dir, result.created)
   return result
 }

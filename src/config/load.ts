@@ -77,7 +77,7 @@ function where(config: Config, key: string): string {
  * Checks the directories again on their real paths (symlinks resolved): a build base that resolves into a system
  * directory, and the roles of roles.ts (a packages directory that is a symlink into a slot directory, say).
  */
-async function checkResolvedDirectories(config: Config): Promise<void> {
+export async function checkResolvedDirectories(config: Config): Promise<void> {
   const fields = Object.keys(DIRECTORY_KEYS) as Array<keyof Directories>
   const real = await Promise.all(fields.map(async (f) => {
     const dir = config.directories[f]

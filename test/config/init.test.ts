@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {expect} from 'chai'
@@ -173,6 +173,8 @@ describe('config/init: initConfig', () => {
     await writeFile(blocker, '')
     const file = path.join(tmp, 'dsynth.ini')
     const e = await rejectConfigError(initConfig({path: file, force: false, platform: 'linux', buildBase: path.join(blocker, 'build'), synthDir: path.join(tmp, 's')}), 'CONFIG_UNWRITABLE')
-    expect(e.message).to.match(new RegExp(`^${blocker}/build: cannot create directory \\(E(NOTDIR|EXIST)\\)$`))
+    expect(e.message).to.equal(`${blocker}/build: cannot create directory: ${blocker} exists and is not a directory`)
+    // AND nothing was written or created: not the config, not a directory before the one that fails
+    expect(await readdir(tmp)).to.deep.equal(['file'])
   })
 })
