@@ -1,4 +1,4 @@
-import {readFile, rename, writeFile} from 'node:fs/promises'
+import {readFile, rename, unlink, writeFile} from 'node:fs/promises'
 import {PlanFileError} from '../errors.js'
 import type {Plan} from './types.js'
 
@@ -21,6 +21,7 @@ export async function savePlanFile(file: string, plan: Plan, meta: {configFile?:
     await writeFile(tmp, JSON.stringify(doc, null, 2) + '\n', {mode: 0o600})
     await rename(tmp, file)
   } catch (e) {
+    await unlink(tmp).catch(() => undefined)
     throw new PlanFileError('PLANFILE_WRITE', `cannot write plan file ${file}: ${(e as Error).message}`, {cause: e})
   }
 }
