@@ -1,6 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 import {parseSlotName} from '../layout/slots.js'
 import {summaryLine} from '../render/plan-human.js'
+import {printable} from '../render/printable.js'
 import {MARKS} from '../render/symbols.js'
 import type {Check, CheckSummary, DoctorReport, Repair} from './types.js'
 
@@ -48,14 +49,14 @@ function collapse(checks: Check[], verbose: boolean): {names: string[]; check: C
 /** The lines of one check: mark and summary, then evidence, mount lines (verbose) and the fix. */
 function checkLines(check: Check, label: string, c: ChalkInstance, verbose: boolean): string[] {
   const m = MARKS[check.status]
-  const out = [`  ${c[m.color](m.mark)} ${label}${check.summary}`]
-  for (const e of check.evidence) out.push(`      ${e}`)
+  const out = [`  ${c[m.color](m.mark)} ${label}${printable(check.summary)}`]
+  for (const e of check.evidence) out.push(`      ${printable(e)}`)
   if (verbose) {
     for (const line of check.mounts) {
       out.push(`      ${line.startsWith('-') ? c.red(line) : line.startsWith('~') ? c.yellow(line) : c.dim(line)}`)
     }
   }
-  if (check.fix !== null) out.push(c.dim(`      ${FIX_LABEL[check.repair ?? 'none']}: ${check.fix}`))
+  if (check.fix !== null) out.push(c.dim(`      ${FIX_LABEL[check.repair ?? 'none']}: ${printable(check.fix)}`))
   return out
 }
 

@@ -2,6 +2,7 @@ import type {ChalkInstance} from 'chalk'
 import type {ApplyEvent} from '../apply/events.js'
 import type {ApplyResult} from '../apply/run-apply.js'
 import type {Plan} from '../plan/types.js'
+import {printable} from './printable.js'
 import {renderPlanHuman} from './plan-human.js'
 
 /** Receives the plan, every event and the result of an apply, and shows them one way. */
@@ -25,8 +26,14 @@ export function closingLine(r: ApplyResult): string {
   return `${head} ${slots}. Mounts: ${t.mounted} mounted, ${t.remounted} remounted, ${t.unmounted} unmounted.`
 }
 
-/** One human line per operation (no terminal, or a terminal with the live view off). */
+/** One human line per operation (no terminal, or a terminal with the live view off), control characters escaped. */
 export function describeEvent(e: ApplyEvent): string | null {
+  const line = eventText(e)
+  return line === null ? null : printable(line)
+}
+
+/** The text of describeEvent. */
+function eventText(e: ApplyEvent): string | null {
   switch (e.type) {
     case 'op': {
       const what = e.action === 'template' ? 'copied Template into' : `${e.action}${e.ok ? 'ed' : ' failed'}`
@@ -55,7 +62,7 @@ export function linesView(write: Write, c: ChalkInstance, err: Write): ApplyView
     result: (r) => {
       if (r.status === 'declined') { write('\nApply cancelled.'); return }
       if (r.status === 'no-changes') return
-      for (const e of r.errors) err(c.red(`Error: ${e}`))
+      for (const e of r.errors) err(c.red(`Error: ${printable(e)}`))
       if (r.remaining && r.remaining.changes.length > 0) {
         write('\nStill to do:')
         write(renderPlanHuman(r.remaining, c).trimEnd())

@@ -1,6 +1,7 @@
 import {createTwoFilesPatch} from 'diff'
 import type {DesiredState} from '../layout/types.js'
 import type {Plan} from '../plan/types.js'
+import {printable} from './printable.js'
 
 /** One comparable line per mount: `target fstype source ro|rw`. */
 function line(target: string, fstype: string, source: string, options: string[]): string {
@@ -33,5 +34,5 @@ export function renderPlanDiff(plan: Plan, desired: DesiredState): string {
     return line(m.target, m.fstype, !m.root || m.root === '/' ? m.source : `${m.source}[${m.root}]`, m.options)
   })
   const want = specs.map((m) => line(m.target, m.fstype, m.source, m.options))
-  return createTwoFilesPatch('live', 'desired', live.join('\n') + '\n', want.join('\n') + '\n', '', '', {context: 2})
+  return createTwoFilesPatch('live', 'desired', live.map(printable).join('\n') + '\n', want.map(printable).join('\n') + '\n', '', '', {context: 2})
 }

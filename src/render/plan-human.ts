@@ -1,5 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 import type {Change, Plan, SlotStatus} from '../plan/types.js'
+import {printable} from './printable.js'
 import {GLYPHS, paint} from './symbols.js'
 
 /** Header of one slot block, exactly as the issue gives it: `SL00  stacked: 3 layers, 66 mounts`. */
@@ -20,8 +21,8 @@ interface Widths {
 export function changeLine(c: Change, w: Widths): string {
   const detail = c.action === 'unmount'
     ? `(${c.reason}${c.layer > 1 ? `, layer ${c.layer}` : ''})`
-    : `${c.options.join(',')} (${c.reason})`
-  return `${GLYPHS[c.action].glyph} ${c.target.padEnd(w.target)}  ${c.fstype.padEnd(w.fstype)}  ${c.source.padEnd(w.source)}  ${detail}`
+    : `${printable(c.options.join(','))} (${c.reason})`
+  return `${GLYPHS[c.action].glyph} ${printable(c.target).padEnd(w.target)}  ${printable(c.fstype).padEnd(w.fstype)}  ${printable(c.source).padEnd(w.source)}  ${detail}`
 }
 
 /** The summary line: `Plan: 154 to mount, 0 to remount, 44 to unmount.` */
@@ -35,7 +36,7 @@ export function renderPlanHuman(plan: Plan, c: ChalkInstance): string {
   const out: string[] = []
   const verb = plan.mode === 'destroy' ? 'destroy' : 'plan'
   out.push(c.bold(`dsynth ${verb}: ${plan.platform}, build base ${plan.buildBase}, ${plan.slots} ${plan.slots === 1 ? 'slot' : 'slots'}`))
-  for (const w of plan.warnings) out.push(c.yellow(`Warning: ${w}`))
+  for (const w of plan.warnings) out.push(c.yellow(`Warning: ${printable(w)}`))
   if (plan.changes.length === 0) {
     out.push('', c.green(plan.mode === 'destroy' ? 'No changes. No slot is mounted.' : 'No changes. Slots match the configuration.'))
     return out.join('\n') + '\n'
@@ -51,9 +52,9 @@ export function renderPlanHuman(plan: Plan, c: ChalkInstance): string {
   }
   const widths: Widths = {target: 0, fstype: 0, source: 0}
   for (const ch of plan.changes) {
-    widths.target = Math.max(widths.target, ch.target.length)
-    widths.fstype = Math.max(widths.fstype, ch.fstype.length)
-    widths.source = Math.max(widths.source, ch.source.length)
+    widths.target = Math.max(widths.target, printable(ch.target).length)
+    widths.fstype = Math.max(widths.fstype, printable(ch.fstype).length)
+    widths.source = Math.max(widths.source, printable(ch.source).length)
   }
   for (const s of plan.slotStates) {
     const changes = bySlot.get(s.name)

@@ -80,6 +80,16 @@ describe('render/plan-human: renderPlanHuman', () => {
     expect(slotHeader({name: 'SL03', index: 3, state: 'drifted', layers: 1, observed: 1, desired: 22, hidden: 0})).to.equal('SL03  drifted: 1 layer, 1 mount')
   })
 
+  it('escapes control characters of mount paths: a newline or an escape sequence cannot forge output', () => {
+    const evil = '/build/SL00/evil\nPlan: 0 to mount, 0 to remount, 0 to unmount.\u001b[2J'
+    const plan = {...seed, warnings: [`odd \u009b path`], changes: [{...seed.changes[0], target: evil}]}
+    const text = renderPlanHuman(plan, PLAIN)
+    expect(text).to.include('/build/SL00/evil\\012Plan: 0 to mount, 0 to remount, 0 to unmount.\\033[2J')
+    expect(text).to.include('Warning: odd \\233 path')
+    expect(text.split('\n').filter((l) => l.startsWith('Plan:'))).to.have.length(1)
+    expect(text).not.to.match(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+  })
+
   it('prints warnings after the title', () => {
     const text = renderPlanHuman({...seed, warnings: ['source /x of /xports does not exist: apply will refuse it']}, PLAIN)
     expect(text.split('\n')[1]).to.equal('Warning: source /x of /xports does not exist: apply will refuse it')
