@@ -5,12 +5,12 @@ import {UsageError} from '../errors.js'
 export async function askApproval(verb: 'apply' | 'destroy', opts: {json?: boolean} = {}): Promise<boolean> {
   if (opts.json) {
     throw new UsageError('NEEDS_APPROVAL', `refusing to ${verb} with --json without --auto-approve`, {
-      suggestions: ['automation reviews the plan first (dsynth plan --json --out FILE) and then runs dsynth apply FILE or passes --auto-approve'],
+      suggestions: [`automation reviews the plan first (dsynth plan${verb === 'destroy' ? ' --destroy' : ''} --json --out FILE) and then runs dsynth apply FILE or passes --auto-approve`],
     })
   }
   if (!process.stdin.isTTY) {
     throw new UsageError('NEEDS_APPROVAL', `refusing to ${verb} without approval: stdin is not a terminal`, {
-      suggestions: ['review the plan and pass --auto-approve, or save it with `dsynth plan --out FILE` and run `dsynth apply FILE`'],
+      suggestions: [`review the plan and pass --auto-approve, or save it with \`dsynth plan${verb === 'destroy' ? ' --destroy' : ''} --out FILE\` and run \`dsynth apply FILE\``],
     })
   }
   const rl = createInterface({input: process.stdin, output: process.stdout})

@@ -6,7 +6,7 @@ import {parseSlotName} from '../layout/slots.js'
 import {pathExists, resolvePath} from '../platform/host-facts.js'
 import {writeLastRun} from '../platform/last-run.js'
 import {acquireLock, describeHolder} from '../platform/lock.js'
-import {removeTreeOnDevice} from '../platform/remove-tree.js'
+import {filesOnDevice, removeTreeOnDevice} from '../platform/remove-tree.js'
 import type {Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
 import {readPlanFile} from '../plan/plan-file.js'
@@ -119,6 +119,12 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
       const real = await resolvePath(dir)
       const held = userDirs.find((u) => isAtOrBelow(u.real, real))
       if (held) { errors.push(`kept ${dir}: it holds ${held.key} ${held.real}`); continue }
+      // files on the build base's own filesystem were written while the slot was not mounted: never deleted
+      const files = await filesOnDevice(dir, (await lstat(buildBase)).dev).catch(() => [])
+      if (files.length > 0) {
+        errors.push(`kept ${dir}: it holds files on the host filesystem (${files.join(', ')}${files.length === 5 ? ', ...' : ''}); look at them, then remove it by hand`)
+        continue
+      }
       try {
         await removeTreeOnDevice(dir, (await lstat(buildBase)).dev)
         removed.push(dir)

@@ -72,7 +72,7 @@ export function slotDirChecks(dirs: SlotDirFact[], builders: number): Check[] {
     if (d.files > 0) {
       out.push(check('slot-host-files', 'problem', `${count(d.files, 'file')}${more} on the host filesystem under ${d.path} (written while its root mount was missing)`, {
         slot: d.name, evidence: d.sample, repair: 'manual',
-        fix: `look at them and move or remove them by hand; dsynth never deletes them${index < builders ? ', and mounting the slot hides them under its root' : ''}`}))
+        fix: `look at them and move or remove them by hand; dsynth never deletes them (destroy keeps the directory)${index < builders ? ', and mounting the slot hides them under its root' : ''}`}))
     } else if (d.dirs > 0) {
       out.push(check('slot-host-files', 'warning', `${count(d.dirs, 'empty directory', 'empty directories')}${more} on the host filesystem under ${d.path} (mount points made while its root mount was missing)`, {
         slot: d.name, evidence: d.sample, repair: 'manual', fix: `remove them by hand (find ${d.path} -depth -type d -empty -delete)`}))

@@ -27,6 +27,25 @@ export async function removeTreeOnDevice(dir: string, dev: number): Promise<void
 }
 
 /**
+ * The files (anything but directories and symlinks) below `dir` on device `dev`, at most `limit` of them, as paths
+ * relative to `dir`: what a destroy must not delete (data written into a slot directory while nothing was mounted).
+ */
+export async function filesOnDevice(dir: string, dev: number, limit = 5): Promise<string[]> {
+  const found: string[] = []
+  const walk = async (d: string): Promise<void> => {
+    for (const name of (await readdir(d)).sort()) {
+      if (found.length >= limit) return
+      const p = path.join(d, name)
+      const st = await lstat(p)
+      if (st.isDirectory()) { if (st.dev === dev) await walk(p) } else if (!st.isSymbolicLink()) found.push(path.relative(dir, p))
+    }
+  }
+  const st = await lstat(dir)
+  if (st.isDirectory() && st.dev === dev) await walk(dir)
+  return found
+}
+
+/**
  * Empties the writable state of a mounted slot root: removes everything in the root filesystem except the
  * mount points in `mountPoints` and the directories leading to them (which are walked, not removed).
  * Never descends into another filesystem (st_dev of the root, `dev`).

@@ -157,8 +157,12 @@ describe('apply/run-apply: runApply against the fake platform', () => {
     const d = sb.desired('dragonfly')
     const fake = new FakePlatform({table: hostPlus([...slotLines(d, 'SL00'), ...slotLines(d, 'SL01')])})
     fake.busy.set(`${sb.base}/SL01/construction`, 'always')
-    for (const dir of ['Template/etc', 'SL00/usr/local', 'SL01/construction', 'SL0', 'SL000', 'notaslot', 'SL02']) await mkdir(`${sb.base}/${dir}`, {recursive: true})
-    await writeFile(`${sb.base}/SL00/usr/local/file`, 'x')
+    for (const dir of ['Template/etc', 'SL00/usr/local', 'SL01/construction', 'SL0', 'SL000', 'notaslot', 'SL02', 'SL04/var/db']) {
+      await mkdir(`${sb.base}/${dir}`, {recursive: true})
+    }
+    await symlink('/etc/passwd', `${sb.base}/SL00/usr/local/link`)
+    // a file on the host filesystem in a slot directory (written while nothing was mounted there) is never deleted
+    await writeFile(`${sb.base}/SL04/var/db/written-while-unmounted`, 'keep me')
     await mkdir(`${sb.root}/outside`)
     await writeFile(`${sb.root}/outside/canary`, 'keep me')
     await symlink(`${sb.root}/outside`, `${sb.base}/SL03`)
@@ -172,7 +176,9 @@ describe('apply/run-apply: runApply against the fake platform', () => {
     expect(fake.mountsBelow(`${sb.base}/SL00`)).to.deep.equal([])
     expect(fake.mountsBelow(`${sb.base}/SL01`).map((m) => m.target)).to.deep.equal([`${sb.base}/SL01`, `${sb.base}/SL01/construction`])
     expect(r.errors.join('\n')).to.match(new RegExp(`kept ${sb.base}/SL01: .* still mounted`))
-    expect((await readdir(sb.base)).filter((n) => !n.startsWith('.')).sort()).to.deep.equal(['SL0', 'SL000', 'SL01', 'Template', 'notaslot'])
+    expect(r.errors).to.include(`kept ${sb.base}/SL04: it holds files on the host filesystem (var/db/written-while-unmounted); look at them, then remove it by hand`)
+    expect((await readdir(sb.base)).filter((n) => !n.startsWith('.')).sort()).to.deep.equal(['SL0', 'SL000', 'SL01', 'SL04', 'Template', 'notaslot'])
+    expect(existsSync(`${sb.base}/SL04/var/db/written-while-unmounted`)).to.equal(true)
     // the symlink named like a slot was removed as a link, never followed
     expect(await readdir(`${sb.root}/outside`)).to.deep.equal(['canary'])
     // unmounts newest first
