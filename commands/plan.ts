@@ -5,6 +5,7 @@ import {savePlanFile} from '../src/plan/plan-file.js'
 import {preparePlan} from '../src/plan/prepare.js'
 import type {Plan} from '../src/plan/types.js'
 import {renderPlanHuman} from '../src/render/plan-human.js'
+import {printable} from '../src/render/printable.js'
 
 export default class PlanCommand extends BaseCommand {
   static summary = 'Show what apply would mount, unmount and remount to make the slots match dsynth.ini'
@@ -27,7 +28,7 @@ export default class PlanCommand extends BaseCommand {
     'detailed-exitcode': Flags.boolean({description: 'exit 0 when there are no changes, 2 when there are, 1 on error'}),
   }
 
-  async run(): Promise<Plan> {
+  async run(): Promise<Plan & {diff?: string}> {
     const {flags} = await this.parse(PlanCommand)
     const config = await this.loadConfig(flags)
     const {name, platform} = this.platformFor(flags)
@@ -36,13 +37,15 @@ export default class PlanCommand extends BaseCommand {
     if (flags.out) await savePlanFile(flags.out, plan, {configFile: config.file, profile: config.profile})
     if (!this.jsonEnabled()) {
       const c = this.chalk(flags)
-      for (const w of plan.warnings) this.logToStderr(c.yellow(`Warning: ${w}`))
+      for (const w of plan.warnings) this.logToStderr(c.yellow(`Warning: ${printable(w)}`))
       this.log(renderPlanHuman({...plan, warnings: []}, c).trimEnd())
       // the diff package is loaded only for --diff
       if (flags.diff) this.log('\n' + (await import('../src/render/plan-diff.js')).renderPlanDiff(plan, desired).trimEnd())
       if (flags.out) this.log(`\nSaved the plan to ${flags.out}. To perform exactly these actions, run: dsynth apply ${flags.out}`)
     }
     if (flags['detailed-exitcode']) process.exitCode = plan.changes.length > 0 ? EXIT.CHANGES : EXIT.OK
+    // under --json the diff is a field of the document
+    if (flags.diff && this.jsonEnabled()) return {...plan, diff: (await import('../src/render/plan-diff.js')).renderPlanDiff(plan, desired)}
     return plan
   }
 }

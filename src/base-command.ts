@@ -4,7 +4,7 @@ import type {Interfaces} from '@oclif/core'
 import type {ChalkInstance} from 'chalk'
 import {loadConfig} from './config/load.js'
 import type {Config, PlatformName} from './config/types.js'
-import {EXIT, ioHints, isDsynthError} from './errors.js'
+import {EXIT, ioHints, isDsynthError, UsageError} from './errors.js'
 import {createPlatform, parsePlatformName} from './platform/index.js'
 import type {Platform} from './platform/types.js'
 import {makeChalk} from './render/color.js'
@@ -28,6 +28,7 @@ export abstract class BaseCommand extends Command {
 
   /** Loads dsynth.ini (or the defaults) and prints its warnings to stderr. */
   protected async loadConfig(flags: {config?: string; profile?: string}): Promise<Config> {
+    if (flags.config === '') throw new UsageError('BAD_CONFIG_PATH', '--config: the path is empty', {suggestions: ['name a dsynth.ini, or leave --config out to search the default places']})
     const config = await loadConfig({configPath: flags.config, profile: flags.profile, resolveBuildBase: true})
     for (const w of config.warnings) this.logToStderr(w)
     return config

@@ -140,6 +140,15 @@ describe('commands/plan (built CLI)', function () {
       expect(j.stdout).to.equal('{"error":{"code":"USAGE","message":"command doctr not found","suggestions":["did you mean \'doctor\'?"]}}\n')
     })
 
+    it('--json --diff puts the unified diff in the document; --config "" is a usage error', async () => {
+      const r = await plan([...SEED, '--json', '--diff', '--slot', 'SL01'])
+      const doc = JSON.parse(r.stdout) as {diff: string}
+      expect(doc.diff).to.match(/^=+\n--- live\n\+\+\+ desired\n/)
+      expect(doc.diff).to.include('+/build/SL01 tmpfs tmpfs rw')
+      const e = await plan(['--config', '', '--mounts', fixture('mounttables', 'seed-tripled.txt')])
+      expectError(e, '--config: the path is empty')
+    })
+
     it('no changes prints the no-changes line', async () => {
       const r = await plan([...CLEAN, '--no-color'])
       expect(r.stdout.trimEnd().split('\n').at(-1)).to.equal('No changes. Slots match the configuration.')
