@@ -47,7 +47,7 @@ describe('commands/status (built CLI)', function () {
     expect([doc.platform, doc.buildBase, doc.slots]).to.deep.equal(['dragonfly', '/build', 8])
     expect(doc.slotStates).to.have.length(8)
     expect(doc.slotStates[0]).to.deep.equal({name: 'SL00', index: 0, state: 'stacked', layers: 3, observed: 66, desired: 22, hidden: 0})
-    expect(doc.slotStates[7]).to.deep.equal({name: 'SL07', index: 7, state: 'missing', layers: 0, observed: 0, desired: 22})
+    expect(doc.slotStates[7]).to.deep.equal({name: 'SL07', index: 7, state: 'missing', layers: 0, observed: 0, desired: 22, hidden: 0})
   })
 
   it('--mounts - reads stdin', async () => {

@@ -76,7 +76,8 @@ echo "SL01 $(below ${w.base}/SL01 | wc -l)"
     expect(m.DOCTOR).to.equal('2')
     expect(await readFile(`${w.dir}/doctor.txt`, 'utf8')).to.include(`✗ SL00: 3 layers, ${3 * n} mounts, expected 1 layer of ${n}`)
     const doc = JSON.parse(await readFile(`${w.dir}/doctor.json`, 'utf8')) as DoctorReport
-    expect(doc.checks.filter((c) => c.status === 'problem').map((c) => `${c.id} ${c.slot}`)).to.deep.equal(['slot-stacked SL00'])
+    // the layers were mounted by hand, as a crashed run leaves them: no Template copied into the visible root either
+    expect(doc.checks.filter((c) => c.status === 'problem').map((c) => `${c.id} ${c.slot}`)).to.deep.equal(['slot-stacked SL00', 'slot-unpopulated SL00'])
     expect(doc.repair.plan.summary).to.deep.equal({mount: 0, remount: 0, unmount: 2 * n})
     expect(m.FIX, await readFile(`${w.dir}/fix.txt`, 'utf8')).to.equal('0')
     expect(m.PLAN).to.equal('0')
