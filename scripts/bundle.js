@@ -8,7 +8,7 @@ mkdirSync('dist/src', {recursive: true})
 writeFileSync('dist/package.json', '{"type": "commonjs"}\n')
 const result = await build({
   write: false,
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli-bundle.ts'],
   outfile: 'dist/src/cli.js',
   bundle: true,
   format: 'cjs',

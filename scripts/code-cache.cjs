@@ -14,7 +14,7 @@ async function main() {
   const write = {out: process.stdout.write, err: process.stderr.write}
   process.stdout.write = process.stderr.write = () => true
   try {
-    for (const argv of runs) await cli.execute({args: argv, dir: path.join(root, 'bin', 'run.js')}).catch(() => undefined)
+    for (const argv of runs) await cli.execute({args: argv, dir: root}).catch(() => undefined)
   } finally {
     process.stdout.write = write.out
     process.stderr.write = write.err
