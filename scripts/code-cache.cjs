@@ -15,6 +15,9 @@ async function main() {
   process.stdout.write = process.stderr.write = () => true
   try {
     for (const argv of runs) await cli.execute({args: argv, dir: root}).catch(() => undefined)
+    // the bundle evaluates a command's modules when the command first runs: evaluate every one here, so that the
+    // code of the commands that cannot run at build time (apply, destroy, build) is in the cache too
+    for (const id of Object.keys(cli.COMMANDS)) void cli.COMMANDS[id]
   } finally {
     process.stdout.write = write.out
     process.stderr.write = write.err

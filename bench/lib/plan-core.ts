@@ -4,6 +4,8 @@
  * sample so that every sample lasts long enough to time.
  */
 import {performance} from 'node:perf_hooks'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import {defaultConfig} from '../../src/config/defaults.js'
 import type {Config, PlatformName} from '../../src/config/types.js'
 import {computeDesiredState} from '../../src/layout/slots.js'
@@ -90,6 +92,13 @@ export function syntheticTable(lines: number, format: MountTableFormat, platform
   return {text: out.slice(0, lines).join('\n') + '\n', desired, lines, slots, builders}
 }
 
+/** A full garbage collection, untimed (V8's gc() exposed at run time: the bench runs under tsx, without node flags). */
+const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc')
+  const gc = vm.runInNewContext('gc') as (() => void) | undefined
+  return () => gc?.()
+})()
+
 /** parse + diff once; returns [parse ms, diff ms] and the plan's summary. */
 function parseAndDiff(s: Synthetic): {parse: number; diff: number; summary: {mount: number; unmount: number; remount: number}} {
   const t0 = performance.now()
@@ -116,7 +125,9 @@ export function benchPlanCore(o: PlanCoreOptions): ItemResult {
       parts[name] = {parse: [], diff: []}
       // repeat small tables so that a sample covers at least ~200k lines of work (20k with --quick)
       const reps = Math.max(1, Math.round((o.quick ? 20_000 : 200_000) / t.lines))
-      return {name, run: () => {
+      // each sample starts from a collected heap: the sizes alternate, and a 100k sample that ran right after a 1M
+      // one would otherwise pay for collecting the 1M run's garbage
+      return {name, setup: collectGarbage, run: () => {
         let parse = 0
         let diff = 0
         for (let i = 0; i < reps; i++) {
@@ -153,6 +164,6 @@ export function benchPlanCore(o: PlanCoreOptions): ItemResult {
     result[f.label] = perSize
   }
   return {title: 'plan core: parse + diff of synthetic tables', medians, runs, ratios, ...result,
-    notes: ['each table: a few host mounts, slots of the layout (every 10th stacked twice, the upper half extra), padded with host mounts',
+    notes: ['every sample starts after a full garbage collection (untimed)', 'each table: a few host mounts, slots of the layout (every 10th stacked twice, the upper half extra), padded with host mounts',
       'medians are milliseconds per parse + diff']}
 }
