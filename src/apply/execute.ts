@@ -6,7 +6,8 @@ import {isDsynthError} from '../errors.js'
 import {pathExists} from '../platform/host-facts.js'
 import {clearAroundMounts} from '../platform/remove-tree.js'
 import {assertNoSymlinks} from '../platform/safety.js'
-import {ensureTemplate, markSlotPopulated} from '../platform/template.js'
+import type {TarEntry} from '../platform/tar.js'
+import {ensureTemplate} from '../platform/template.js'
 import {extractTemplate, type PopulateNeed, populateNeeds, templateTree} from './populate.js'
 import type {OpResult, Platform} from '../platform/types.js'
 import {diffSlots} from '../plan/diff.js'
@@ -98,9 +99,9 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   const table = await opts.platform.readMountTable()
   const left = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter}).changes
   if (plan.mode === 'apply' && opts.populate !== false) {
-    if (!opts.signal?.aborted) await populateSlots(ctx, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
+    const entries = opts.signal?.aborted ? await templateTree(opts.desired.buildBase, opts.desired.platform)
+      : await populateSlots(ctx, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
     // a slot is only done once its Template is in (an interrupt stops before the copy: the next apply makes it)
-    const entries = await templateTree(opts.desired.buildBase, opts.desired.platform)
     for (const n of await populateNeeds(opts.desired, table, entries, plan.slotFilter)) {
       const out = outcomes.find((o) => o.slot === n.slot.name)
       if (out && !out.skipped && out.errors.length === 0) out.errors.push(`the Template is not copied into ${n.slot.dir} yet (${n.mounts.join(', ')})`)
@@ -126,13 +127,13 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
 }
 
 /**
- * Writes the Template where it is missing (populate.ts): into slot roots without the populated marker (freshly
+ * Writes the Template where it is missing (populate.ts) and returns the Template tree it read (null: no slot mounted): into slot roots without the populated marker (freshly
  * mounted, or mounted by an interrupted run) and into other tmpfs mounts of a slot that lack their part (a /dev
  * mounted again on its own). Only slots that match their layout and only filesystems present in the live table are
  * written to, so nothing lands on the build base's own filesystem, and nothing in a bind or null mount.
  */
 async function populateSlots(opts: RunContext, table: MountTable, filter: string[] | null, outcomes: SlotOutcome[],
-  ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void, left: Change[]): Promise<void> {
+  ensureTemplateOnce: () => Promise<unknown>, emit: (e: ApplyEvent) => void, left: Change[]): Promise<TarEntry[] | null> {
   const {desired} = opts
   const fail = (s: SlotSpec, message: string) => {
     emit({type: 'op', slot: s.name, action: 'template', targets: [s.dir], ok: false, message})
@@ -140,10 +141,10 @@ async function populateSlots(opts: RunContext, table: MountTable, filter: string
     if (!out) outcomes.push(out = {slot: s.name, ok: false, skipped: false, mounted: 0, unmounted: 0, remounted: 0, errors: [], busy: []})
     out.errors.push(`Template copy into ${s.dir} failed: ${message}`)
   }
-  if (!anySlotMounted(desired, table, filter)) return
+  if (!anySlotMounted(desired, table, filter)) return null
   await ensureTemplateOnce()
   const entries = await templateTree(desired.buildBase, desired.platform)
-  if (entries === null) return
+  if (entries === null) return null
   // a slot still planned for changes may have a root that is a bind of a host directory: never written to
   const needs = (await populateNeeds(desired, table, entries, filter)).filter((n) => !left.some((c) => c.slot === n.slot.name))
   const ready: PopulateNeed[] = []
@@ -162,9 +163,9 @@ async function populateSlots(opts: RunContext, table: MountTable, filter: string
   await Promise.all(ready.map(async (n) => {
     const error = written.get(n.slot.dir)
     if (error !== null && error !== undefined) return fail(n.slot, error)
-    if (n.mounts.includes('/')) await markSlotPopulated(n.slot.dir)
     emit({type: 'op', slot: n.slot.name, action: 'template', targets: n.mounts.map((m) => joinSlot(n.slot.dir, m)), ok: true})
   }))
+  return entries
 }
 
 /** True when some slot root (within the filter) is mounted. */

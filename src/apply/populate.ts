@@ -3,7 +3,7 @@ import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {MountTable} from '../mounttable/types.js'
 import {pathExists} from '../platform/host-facts.js'
 import type {TarEntry} from '../platform/tar.js'
-import {loadTemplateData, readTemplateTree, slotPopulated, templateArchiveInput} from '../platform/template.js'
+import {loadTemplateData, readTemplateTree, slotMarkerEntry, slotPopulated, templateArchiveInput} from '../platform/template.js'
 import type {Platform} from '../platform/types.js'
 import {joinSlot} from '../util/paths.js'
 
@@ -69,7 +69,8 @@ export async function templateTree(buildBase: string, platform: DesiredState['pl
 }
 
 /**
- * Writes each need's part of the Template with one `tar -x` for all slots; when that fails, once more per slot for
+ * Writes each need's part of the Template with one `tar -x` for all slots (a slot root's part ends with its populated
+ * marker); when that fails, once more per slot for
  * each slot's own message. Resolves with null per slot directory written, or the error.
  */
 export async function extractTemplate(platform: Platform, buildBase: string, entries: TarEntry[], needs: PopulateNeed[]):
@@ -77,9 +78,12 @@ export async function extractTemplate(platform: Platform, buildBase: string, ent
   const result = new Map<string, string | null>()
   if (needs.length === 0) return result
   await loadTemplateData(`${buildBase}/Template`, entries)
+  const marker = slotMarkerEntry()
   const parts = needs.map((n) => {
     const groups = templateByMount(entries, n.slot)
-    return {prefix: n.slot.name, entries: n.mounts.flatMap((m) => groups.get(m) ?? [])}
+    // a root part ends with the populated marker: tar writes it last, so a slot that has it has all of its part
+    const part = n.mounts.flatMap((m) => groups.get(m) ?? [])
+    return {prefix: n.slot.name, entries: n.mounts.includes('/') ? [...part, marker] : part}
   })
   const all = templateArchiveInput(buildBase, parts)
   const r = await platform.run(all.argv, {input: all.input})

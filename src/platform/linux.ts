@@ -85,12 +85,10 @@ export class LinuxPlatform implements Platform {
 
   /** Runs `mount -a` for the pending calls until none is left; never throws (each call gets its result or error). */
   private async drain(): Promise<void> {
-    try {
-      this.swept ??= sweepStaleFstabDirs(tmpdir())
-      await this.swept
-      // one turn of the event loop: slots whose checks finish at the same moment join this batch
-      await new Promise((r) => setImmediate(r))
-    } catch { /* the sweep is best effort */ }
+    // the sweep only removes what runs that are gone left behind: it goes on beside the first mount, not before it
+    this.swept ??= sweepStaleFstabDirs(tmpdir()).catch(() => undefined)
+    // one turn of the event loop: slots whose checks finish at the same moment join this batch
+    await new Promise((r) => setImmediate(r))
     // the emptiness check and the end of the loop happen together, so a call pushed later starts a new loop
     for (let group = this.pending.splice(0); group.length > 0; group = this.pending.splice(0)) {
       try {

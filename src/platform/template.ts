@@ -139,6 +139,12 @@ export function slotPopulated(slotDir: string): Promise<boolean> {
   return pathExists(path.join(slotDir, SLOT_MARKER))
 }
 
+/** The populated marker as an archive entry (written by the same `tar -x` as the Template, after it). */
+export function slotMarkerEntry(): TarEntry {
+  return {path: SLOT_MARKER, kind: 'file', mode: 0o644, uid: 0, gid: 0, mtime: Math.floor(Date.now() / 1000),
+    data: new TextEncoder().encode(`populated by dsynth ${new Date().toISOString()}\n`)}
+}
+
 /** Marks a slot root as populated. */
 export async function markSlotPopulated(slotDir: string): Promise<void> {
   await writeFile(path.join(slotDir, SLOT_MARKER), `populated by dsynth ${new Date().toISOString()}\n`)

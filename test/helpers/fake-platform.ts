@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process'
 import {mkdir, realpath} from 'node:fs/promises'
 import type {PlatformName} from '../../src/config/types.js'
 import type {MountSpec} from '../../src/layout/types.js'
@@ -99,7 +100,12 @@ export class FakePlatform implements Platform {
     this.format = this.name === 'linux' ? 'mountinfo' : 'bsd-mount'
     this.mkdirs = opts.mkdirs ?? true
     this.delayMs = opts.delayMs ?? 0
-    this.runImpl = opts.run ?? (async (argv) => result(argv))
+    // by default a command succeeds and does nothing, but for the Template's `tar -x`, which really extracts (into
+    // the sandbox's slot directories), since a slot's populated marker is written by that same tar
+    this.runImpl = opts.run ?? (async (argv, o) => {
+      if (argv[0] === 'tar' && o?.input instanceof Uint8Array) execFileSync(argv[0], argv.slice(1), {input: o.input, stdio: ['pipe', 'ignore', 'pipe']})
+      return result(argv)
+    })
     const text = opts.table ?? (this.name === 'linux' ? LINUX_HOST_TEXT : BSD_HOST_TEXT)
     // BSD ids are table positions; they are kept as ids that survive removals (new ones start above them)
     this.mounts = parseMountTable(text, {source: 'fake table'}).mounts
