@@ -20,6 +20,8 @@ export function parseSlotName(name: string): number | null {
 export function computeDesiredState(config: Config, platform: PlatformName, buildBase: string, facts: LayoutFacts): DesiredState {
   const rows = layoutRows(platform, config, facts)
   const slots: SlotSpec[] = []
+  // one frozen option list per row, shared by every slot (and by the plans made from them)
+  const options = rows.map((row) => Object.freeze([...row.options]))
   for (let index = 0; index < config.builders; index++) {
     const name = slotName(index)
     const dir = joinSlot(buildBase, '/' + name)
@@ -27,7 +29,7 @@ export function computeDesiredState(config: Config, platform: PlatformName, buil
       name, index, dir,
       mounts: rows.map((row, order) => ({
         slot: name, order, path: row.path, target: joinSlot(dir, row.path), fstype: row.fstype,
-        source: row.source, options: [...row.options], readonly: row.options[0] === 'ro',
+        source: row.source, options: options[order], readonly: row.options[0] === 'ro',
       })),
     })
   }

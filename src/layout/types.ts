@@ -14,8 +14,8 @@ export interface MountSpec {
   fstype: string
   /** For null/bind mounts the absolute source directory; a tag (`tmpfs`, `devfs`...) otherwise. */
   source: string
-  /** Mount options as passed to mount: first `ro` or `rw`, then extras such as `size=16g`. */
-  options: string[]
+  /** Mount options as passed to mount: first `ro` or `rw`, then extras such as `size=16g`. Frozen, shared by all slots. */
+  options: readonly string[]
   /** True when mounted read-only. */
   readonly: boolean
 }

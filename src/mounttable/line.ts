@@ -9,8 +9,8 @@ export type LineResult = Mount | string
 
 /** Normalised options of one mount. */
 export interface NormalizedOptions {
-  /** Sorted, de-duplicated, exactly one of `ro`/`rw`. */
-  options: string[]
+  /** Sorted, de-duplicated, exactly one of `ro`/`rw`. Frozen: mounts with the same option text share it. */
+  options: readonly string[]
   /** True when `options` holds `ro`. */
   readonly: boolean
 }
@@ -30,12 +30,12 @@ export function normalizeOptions(words: readonly string[]): NormalizedOptions {
   const readonly = set.has('ro')
   if (readonly) set.delete('rw')
   else set.add('rw')
-  return {options: [...set].sort(), readonly}
+  return {options: Object.freeze([...set].sort()), readonly}
 }
 
 /**
  * Memoises normalisation of an option field by its raw text: real tables repeat a handful of option strings.
- * The cache stops growing at `limit` entries so random input cannot make it large. Callers must copy the result.
+ * The cache stops growing at `limit` entries so random input cannot make it large. Results are shared: keep them frozen.
  */
 export function optionCache<T>(parse: (raw: string) => T, limit = 4096): (raw: string) => T {
   const cache = new Map<string, T>()

@@ -33,7 +33,7 @@ export function parseBsdMountLine(line: string): LineResult {
   }
   const source = decodeOctal(head.slice(0, at))
   const target = decodeOctal(head.slice(at + 4))
-  return {seq: 0, id: 0, parent: null, source, target, fstype, root: '/', dev: '', options: options.slice(), readonly, line: 0}
+  return {seq: 0, id: 0, parent: null, source, target, fstype, root: '/', dev: '', options, readonly, line: 0}
 }
 
 const BSD_MOUNT_P_SHAPE = 'expected "<from> <on> <fstype> <options> [<freq> [<pass>]]"'
@@ -55,5 +55,5 @@ export function parseBsdMountPLine(line: string): LineResult {
   const source = decodeOctal(f[0])
   const target = decodeOctal(f[1])
   const fstype = decodeOctal(f[2])
-  return {seq: 0, id: 0, parent: null, source, target, fstype, root: '/', dev: '', options: options.slice(), readonly, line: 0}
+  return {seq: 0, id: 0, parent: null, source, target, fstype, root: '/', dev: '', options, readonly, line: 0}
 }

@@ -32,5 +32,5 @@ export function parseMountinfoLine(line: string): LineResult {
   const target = decodeOctal(f[4])
   const fstype = decodeOctal(f[sep + 1])
   const root = decodeOctal(f[3])
-  return {seq: 0, id, parent: parentId, source, target, fstype, root, dev: f[2], options: options.slice(), readonly, line: 0}
+  return {seq: 0, id, parent: parentId, source, target, fstype, root, dev: f[2], options, readonly, line: 0}
 }

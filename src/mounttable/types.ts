@@ -20,7 +20,7 @@ export interface Mount {
   /** mountinfo major:minor of the filesystem, or '' for BSD formats. */
   dev: string
   /** Per-mount options as an unordered, de-duplicated, sorted list (`read-only` normalised to `ro`). */
-  options: string[]
+  options: readonly string[]
   /** True when mounted read-only. */
   readonly: boolean
   /** 1-based line number in the source text. */

@@ -115,14 +115,17 @@ export function diffSlots(desired: DesiredState, table: MountTable, opts: DiffOp
   const changes = orderChanges(keyed)
   const summary = {mount: 0, remount: 0, unmount: 0}
   for (const c of changes) summary[c.action]++
-  const observedList = recordObserved(underBase)
   const plan: Plan = {
     formatVersion: 1, platform: desired.platform, buildBase: base, slots: desired.slots.length, mode: opts.mode,
     slotFilter: opts.slotFilter, summary, slotStates, changes, warnings,
-    observed: observedList, fingerprint: '',
+    observed: [], fingerprint: '',
   }
-  // computed when first read (saving a plan, checking a saved one, JSON output): apply re-plans often and never needs it
+  // both computed when first read (saving a plan, checking a saved one, JSON output, the diff view): apply re-plans
+  // often and needs neither; they stay plain enumerable properties, so JSON and spreads see them
+  let observedList: ObservedMount[] | undefined
   let fingerprint: string | undefined
+  Object.defineProperty(plan, 'observed', {enumerable: true, configurable: true,
+    get: () => (observedList ??= recordObserved(underBase)), set: (v: ObservedMount[]) => { observedList = v }})
   Object.defineProperty(plan, 'fingerprint', {enumerable: true, configurable: true,
     get: () => (fingerprint ??= fingerprintPlan(desired, plan)), set: (v: string) => { fingerprint = v }})
   return plan
@@ -196,12 +199,12 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
   const keyed: Keyed[] = []
   for (const [m, reason] of unmount) {
     keyed.push({seq: m.seq, slotIndex: index, change: {action: 'unmount', slot: name, target: m.target, fstype: m.fstype,
-      source: shownSource(m), options: [...m.options], reason, layer: layer.get(m) ?? 1}})
+      source: shownSource(m), options: m.options, reason, layer: layer.get(m) ?? 1}})
   }
   for (const m of remount) {
     const s = specAt.get(rel(m))!
     keyed.push({seq: m.seq, slotIndex: index, change: {action: 'remount', slot: name, target: m.target, fstype: s.fstype,
-      source: s.source, options: [...s.options], reason: 'options', layer: layer.get(m) ?? 1}})
+      source: s.source, options: s.options, reason: 'options', layer: layer.get(m) ?? 1}})
   }
   if (spec !== null && mode === 'apply') {
     const remaining = new Set(mounts.filter((m) => !unmount.has(m)).map((m) => m.target))
@@ -213,7 +216,7 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
       const reason: Reason = was === 'wrong-source' || was === 'wrong-fstype' || was === 'parent-replaced' || was === 'misplaced'
         ? was : 'missing'
       keyed.push({seq: s.order, slotIndex: index, change: {action: 'mount', slot: name, target: s.target, fstype: s.fstype,
-        source: s.source, options: [...s.options], reason, layer: 0}})
+        source: s.source, options: s.options, reason, layer: 0}})
     }
   }
   // the state describes the slot against its layout whatever the mode: --destroy changes what is done, not what is there
@@ -261,7 +264,7 @@ function shownSource(m: Mount): string {
 /** The live mounts at or below the build base (in table order), with parents as list indexes, for the plan record. */
 function recordObserved(under: Mount[]): ObservedMount[] {
   const pos = new Map(under.map((m, i) => [m.id, i]))
-  return under.map((m) => ({source: m.source, target: m.target, fstype: m.fstype, options: [...m.options], root: m.root, dev: m.dev,
+  return under.map((m) => ({source: m.source, target: m.target, fstype: m.fstype, options: m.options, root: m.root, dev: m.dev,
     parent: m.parent === null ? -1 : pos.get(m.parent) ?? -1}))
 }
 

@@ -30,7 +30,7 @@ export interface Change {
   /** Source (desired for mount/remount, observed for unmount; a Linux bind as findmnt shows it, `/dev/vda1[/usr/bin]`). */
   source: string
   /** Options (desired for mount/remount, observed for unmount). */
-  options: string[]
+  options: readonly string[]
   reason: Reason
   /** Layer of the observed mount (1 = bottom); 0 for mounts. */
   layer: number
@@ -59,7 +59,7 @@ export interface ObservedMount {
   source: string
   target: string
   fstype: string
-  options: string[]
+  options: readonly string[]
   /** Linux mountinfo: the directory of the source filesystem that is mounted (what a bind binds); `/` otherwise. */
   root: string
   /** Linux mountinfo: major:minor of the filesystem; '' for BSD tables. */

@@ -4,7 +4,7 @@ import type {Plan} from '../plan/types.js'
 import {printable} from './printable.js'
 
 /** One comparable line per mount: `target fstype source ro|rw`. */
-function line(target: string, fstype: string, source: string, options: string[]): string {
+function line(target: string, fstype: string, source: string, options: readonly string[]): string {
   return `${target} ${fstype} ${source} ${options.includes('ro') ? 'ro' : 'rw'}`
 }
 

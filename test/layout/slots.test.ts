@@ -40,9 +40,9 @@ describe('layout/slots: computeDesiredState', () => {
     expect(d.slots.at(-1)!.mounts[4]).to.include({target: '/usr/obj/dsynth/SL100/bin', fstype: 'nullfs'})
   })
 
-  it('slots do not share option arrays (a change to one mount does not leak)', () => {
+  it('slots share frozen option lists: a change to one mount cannot leak into another', () => {
     const d = computeDesiredState(config({builders: 2}), 'linux', '/build', {hasUsrSrc: false})
-    d.slots[0].mounts[0].options.push('x')
+    expect(() => (d.slots[0].mounts[0].options as string[]).push('x')).to.throw(TypeError)
     expect(d.slots[1].mounts[0].options).to.deep.equal(['rw', 'size=16g'])
   })
 })
