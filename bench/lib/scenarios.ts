@@ -44,7 +44,7 @@ export interface WorkerResult {
 }
 
 /** Programs wrapped to count how often dsynth starts them. */
-const WRAPPED = ['mount', 'umount', 'cp', 'mknod', 'findmnt', 'rm', 'mkdir', 'xargs']
+const WRAPPED = ['mount', 'umount', 'tar', 'cp', 'mknod', 'findmnt', 'rm', 'mkdir', 'xargs']
 
 /** Everything a scenario needs, prepared once per namespace. */
 export class Ctx {
