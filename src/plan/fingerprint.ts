@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import type {DesiredState} from '../layout/types.js'
 import type {Plan} from './types.js'
 
@@ -8,7 +7,8 @@ import type {Plan} from './types.js'
  * build base in table order, also when there is none. Two plans with the same fingerprint are the same plan.
  */
 export function fingerprintPlan(desired: DesiredState, plan: Pick<Plan, 'mode' | 'slotFilter' | 'observed'>): string {
-  const h = createHash('sha256')
+  // node:crypto is loaded here, when a fingerprint is first asked for: loading it costs ~2 ms, and most runs never ask
+  const h = process.getBuiltinModule('node:crypto').createHash('sha256')
   h.update(JSON.stringify({platform: desired.platform, buildBase: desired.buildBase, slots: desired.slots}))
   h.update('\0')
   h.update(JSON.stringify({mode: plan.mode, slotFilter: plan.slotFilter}))

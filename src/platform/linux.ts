@@ -1,4 +1,5 @@
-import {mkdtemp, readdir, readFile, rmdir, unlink, writeFile} from 'node:fs/promises'
+import {readFileSync} from 'node:fs'
+import {mkdtemp, readdir, rmdir, unlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import type {MountSpec} from '../layout/types.js'
@@ -64,7 +65,8 @@ export class LinuxPlatform implements Platform {
   constructor(private readonly mountinfo = '/proc/self/mountinfo') {}
 
   async readMountTable(): Promise<MountTable> {
-    return parseMountTable(await readFile(this.mountinfo, 'utf8'), {source: this.mountinfo, format: 'mountinfo'})
+    // synchronous: a proc file has no size, so the promise API reads it in several thread-pool round trips
+    return parseMountTable(readFileSync(this.mountinfo, 'utf8'), {source: this.mountinfo, format: 'mountinfo'})
   }
 
   /**

@@ -1,4 +1,5 @@
-import {link, readFile, stat, unlink, writeFile} from 'node:fs/promises'
+import {linkSync, readFileSync, unlinkSync, writeFileSync} from 'node:fs'
+import {stat, unlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {describeIoError, ioHints, LockError} from '../errors.js'
@@ -33,7 +34,7 @@ export function pidAlive(pid: number): boolean {
 export async function readLock(buildBase: string): Promise<LockInfo | {corrupt: string} | null> {
   let text: string
   try {
-    text = await readFile(lockPath(buildBase), 'utf8')
+    text = readFileSync(lockPath(buildBase), 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw e
@@ -65,16 +66,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /**
  * Takes the build base lock: created atomically (link of a complete temporary file, so the lock is never
  * half-written); a lock whose pid is dead is taken over (serialised through a short-lived `.break` file);
- * otherwise waits up to `timeoutMs`, then fails naming the holder.
+ * otherwise waits up to `timeoutMs`, then fails naming the holder. The steps of taking and releasing it are
+ * synchronous calls (each one system call; as promises, their thread-pool round trips were ~2 ms of every run).
  */
 export async function acquireLock(buildBase: string, command: string, timeoutMs: number): Promise<HeldLock> {
   const file = lockPath(buildBase)
   const info: LockInfo = {pid: process.pid, command, user: os.userInfo().username, host: os.hostname(), startedAt: new Date().toISOString()}
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  const unlinkQuietly = (f: string) => { try { unlinkSync(f) } catch { /* already gone */ } }
   try {
-    await writeFile(tmp, JSON.stringify(info) + '\n')
+    writeFileSync(tmp, JSON.stringify(info) + '\n')
   } catch (e) {
-    await unlink(tmp).catch(() => undefined)
+    unlinkQuietly(tmp)
     throw new LockError('LOCK_IO', `cannot lock the build base ${buildBase}: writing ${tmp} failed: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
   }
   const deadline = Date.now() + timeoutMs
@@ -82,7 +85,7 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
   try {
     for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
       try {
-        await link(tmp, file)
+        linkSync(tmp, file)
         break
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new LockError('LOCK_IO', `cannot create lock ${file}: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
@@ -103,13 +106,13 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
       await sleep(Math.min(delay, Math.max(10, deadline - Date.now())))
     }
   } finally {
-    await unlink(tmp).catch(() => undefined)
+    unlinkQuietly(tmp)
   }
   return {
     info, tookOver,
     async release() {
       const now = await readLock(buildBase).catch(() => null)
-      if (now !== null && 'pid' in now && now.pid === info.pid && now.startedAt === info.startedAt) await unlink(file).catch(() => undefined)
+      if (now !== null && 'pid' in now && now.pid === info.pid && now.startedAt === info.startedAt) unlinkQuietly(file)
     },
   }
 }
