@@ -1,4 +1,5 @@
-import {lstat, stat} from 'node:fs/promises'
+import {statSync} from 'node:fs'
+import {lstat} from 'node:fs/promises'
 import os from 'node:os'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {MountTable} from '../mounttable/types.js'
@@ -50,6 +51,15 @@ interface RunContext extends ExecuteOptions {
   freshRoots: Set<string>
 }
 
+/** True when `p` is a directory (following symlinks); false when it is not or cannot be read. */
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p, {throwIfNoEntry: false})?.isDirectory() ?? false
+  } catch {
+    return false
+  }
+}
+
 /** Every planned target must be inside `<build base>/SLnn` of its slot; anything else is a bug, never acted on. */
 function assertInsideSlot(c: Change, desired: DesiredState): void {
   const dir = `${desired.buildBase}/${c.slot}`
@@ -79,7 +89,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   const sources = new Map<string, Promise<boolean>>()
   const ctx: RunContext = {...opts, freshRoots: new Set(), sourceIsDir: (source) => {
     let known = sources.get(source)
-    if (!known) sources.set(source, known = stat(source).then((st) => st.isDirectory(), () => false))
+    // synchronous (see assertNoSymlinks): slots that reach mount() in the same turn share one mount -a
+    if (!known) sources.set(source, known = Promise.resolve(isDirectory(source)))
     return known
   }}
   let template: Promise<unknown> | undefined

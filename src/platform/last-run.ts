@@ -1,4 +1,5 @@
-import {readFile, rename, writeFile} from 'node:fs/promises'
+import {renameSync, writeFileSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Holder} from './types.js'
 
@@ -17,11 +18,11 @@ export function lastRunPath(buildBase: string): string {
   return path.join(buildBase, '.dsynth-last-run.json')
 }
 
-/** Records the outcome of an apply (atomically). */
+/** Records the outcome of an apply (atomically; synchronous calls: three system calls, at the end of every apply). */
 export async function writeLastRun(buildBase: string, run: LastRun): Promise<void> {
   const file = lastRunPath(buildBase)
-  await writeFile(`${file}.tmp`, JSON.stringify(run, null, 2) + '\n')
-  await rename(`${file}.tmp`, file)
+  writeFileSync(`${file}.tmp`, JSON.stringify(run, null, 2) + '\n')
+  renameSync(`${file}.tmp`, file)
 }
 
 /** Reads the last-run record; null when there is none or it is unreadable. */

@@ -1,5 +1,5 @@
-import {readFileSync} from 'node:fs'
-import {mkdtemp, readdir, rmdir, unlink, writeFile} from 'node:fs/promises'
+import {mkdtempSync, readFileSync, rmdirSync, unlinkSync, writeFileSync} from 'node:fs'
+import {readdir, rmdir, unlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import type {MountSpec} from '../layout/types.js'
@@ -105,15 +105,16 @@ export class LinuxPlatform implements Platform {
 
   /** Mounts several calls' specs with one `mount -a`; each call's result says whether all of its targets got mounted. */
   private async mountGroup(calls: MountSpec[][]): Promise<OpResult[]> {
-    const dir = await mkdtemp(path.join(tmpdir(), `${FSTAB_DIR_PREFIX}${process.pid}-`))
+    // synchronous file calls: a handful of system calls that would each be a thread-pool round trip before the mount
+    const dir = mkdtempSync(path.join(tmpdir(), `${FSTAB_DIR_PREFIX}${process.pid}-`))
     const file = path.join(dir, 'fstab')
     let r: RunResult
     try {
-      await writeFile(file, calls.flat().map((s) => linuxFstabLine(s, true)).join('\n') + '\n')
+      writeFileSync(file, calls.flat().map((s) => linuxFstabLine(s, true)).join('\n') + '\n')
       r = await runCommand(linuxBatchArgv(file))
     } finally {
-      await unlink(file).catch(() => undefined)
-      await rmdir(dir).catch(() => undefined)
+      try { unlinkSync(file) } catch { /* not written */ }
+      try { rmdirSync(dir) } catch { /* left for the sweep of a later run */ }
     }
     if (r.exitCode === 0) return calls.map(() => ({ok: true, commands: [r]}))
     if (calls.length === 1) return [{ok: false, commands: [r]}]
