@@ -44,9 +44,23 @@ function putString(header: Uint8Array, at: number, width: number, value: string 
   header.set(bytes.subarray(0, width), at)
 }
 
-/** One 512-byte header block. */
-function header(name: Uint8Array, type: string, e: {mode: number; uid: number; gid: number; mtime: number; size: number;
-  link?: Uint8Array; devMajor?: number; devMinor?: number}): Uint8Array {
+/** What a header's fields hold. */
+interface HeaderFields {
+  mode: number
+  uid: number
+  gid: number
+  mtime: number
+  size: number
+  link?: Uint8Array
+  devMajor?: number
+  devMinor?: number
+}
+
+/**
+ * A 512-byte header block without its checksum, and the checksum of everything in it (the checksum field counted as
+ * spaces): writing a name into the block adds its bytes to the sum.
+ */
+function headerBlock(name: Uint8Array, type: string, e: HeaderFields): {block: Uint8Array; sum: number} {
   const h = new Uint8Array(BLOCK)
   putString(h, 0, 100, name)
   putOctal(h, 100, 8, e.mode & 0o7777)
@@ -63,8 +77,19 @@ function header(name: Uint8Array, type: string, e: {mode: number; uid: number; g
   putOctal(h, 337, 8, e.devMinor ?? 0)
   let sum = 0
   for (const b of h) sum += b
+  return {block: h, sum}
+}
+
+/** Writes the checksum field. */
+function putChecksum(h: Uint8Array, sum: number): void {
   putString(h, 148, 8, sum.toString(8).padStart(6, '0') + '\0 ')
-  return h
+}
+
+/** One complete 512-byte header block. */
+function header(name: Uint8Array, type: string, e: HeaderFields): Uint8Array {
+  const {block, sum} = headerBlock(name, type, e)
+  putChecksum(block, sum)
+  return block
 }
 
 /** A pax record `"<len> <key>=<value>\n"`, where len counts the whole record. */
@@ -116,21 +141,49 @@ export interface TarPart {
   entries: readonly TarEntry[]
 }
 
+/** An entry encoded once without a name, for the parts that share it: its header, the header's sum, its data blocks. */
+interface Encoded {
+  block: Uint8Array
+  sum: number
+  data: Uint8Array | null
+}
+
 /**
  * An archive holding each part's entries under its prefix (`SL00/...`), in order; an entry with path `''` is the
- * prefix directory itself. Ends with two zero blocks.
+ * prefix directory itself. Ends with two zero blocks. An entry object given to several parts (the same Template for
+ * every slot) is encoded once; each part copies its header and writes its own name and checksum in.
  */
 export function tarArchive(parts: readonly TarPart[]): Uint8Array {
-  const blocks: Uint8Array[] = []
+  const chunks: Uint8Array[] = []
+  const encoded = new Map<TarEntry, Encoded>()
+  const noName = new Uint8Array(0)
   for (const {prefix, entries} of parts) {
     for (const e of entries) {
       const path = e.path === '' ? prefix : `${prefix}/${e.path}`
-      blocks.push(...entryBlocks({...e, path}))
+      const name = utf8.encode(e.kind === 'dir' ? `${path}/` : path)
+      if (name.length > 100 || (e.link !== undefined && utf8.encode(e.link).length > 100)) {
+        chunks.push(...entryBlocks({...e, path}))
+        continue
+      }
+      let enc = encoded.get(e)
+      if (enc === undefined) {
+        const data = e.kind === 'file' ? e.data ?? new Uint8Array(0) : new Uint8Array(0)
+        const {block, sum} = headerBlock(noName, TYPE_FLAG[e.kind], {mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime,
+          size: data.length, link: e.link === undefined ? undefined : utf8.encode(e.link), devMajor: e.devMajor, devMinor: e.devMinor})
+        encoded.set(e, enc = {block, sum, data: data.length > 0 ? padded(data) : null})
+      }
+      const h = enc.block.slice()
+      h.set(name, 0)
+      let sum = enc.sum
+      for (const b of name) sum += b
+      putChecksum(h, sum)
+      chunks.push(h)
+      if (enc.data !== null) chunks.push(enc.data)
     }
   }
-  blocks.push(new Uint8Array(BLOCK * 2))
-  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0))
+  chunks.push(new Uint8Array(BLOCK * 2))
+  const out = new Uint8Array(chunks.reduce((n, b) => n + b.length, 0))
   let at = 0
-  for (const b of blocks) { out.set(b, at); at += b.length }
+  for (const b of chunks) { out.set(b, at); at += b.length }
   return out
 }

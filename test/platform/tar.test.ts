@@ -67,6 +67,18 @@ describe('platform/tar: the archive that copies the Template into many slots', (
     }
   })
 
+  it('an entry shared by several parts is written under each part exactly as a copy of it would be', () => {
+    // GIVEN three slots sharing the same entry objects (the Template), and the same with a copy of every entry per slot
+    const names = ['SL00', 'SL01', 'SL100']
+    const shared = tarArchive(names.map((prefix) => ({prefix, entries: ENTRIES})))
+    const copied = tarArchive(names.map((prefix) => ({prefix, entries: ENTRIES.map((e) => ({...e}))})))
+    // THEN the archives are byte for byte the same (names and checksums written per slot), and tar reads every name
+    expect(Buffer.from(shared).equals(Buffer.from(copied))).to.equal(true)
+    const listed = execFileSync('tar', ['-tf', '-'], {input: shared, encoding: 'utf8'}).trim().split('\n')
+    expect(listed).to.have.length(names.length * ENTRIES.length)
+    for (const n of names) expect(listed).to.include(`${n}/etc/passwd`)
+  })
+
   it('refuses a number too large for its field instead of writing a corrupt header', () => {
     expect(() => tarArchive([{prefix: 'SL00', entries: [{path: 'x', kind: 'file', mode: 0o644, uid: 0o10000000, gid: 0, mtime: 0, data: new Uint8Array(0)}]}]))
       .to.throw(RangeError, /does not fit/)
