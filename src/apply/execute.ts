@@ -74,6 +74,8 @@ export interface ExecuteResult {
   outcomes: SlotOutcome[]
   /** The live table read after the last mount change (the Template copy that may follow changes no mount). */
   table: MountTable
+  /** The plan computed from that table: what is left to do (nothing when every slot converged). */
+  remaining: Plan
 }
 
 /** Carries out the plan slot by slot, in parallel, keeping the plan order inside each slot. */
@@ -108,7 +110,8 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   await Promise.all(Array.from({length: Math.max(1, Math.min(opts.parallelism, queue.length))}, worker))
   // One read of the live table verifies every slot at once.
   const table = await opts.platform.readMountTable()
-  const left = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter}).changes
+  const remaining = diffSlots(opts.desired, table, {mode: plan.mode, slotFilter: plan.slotFilter})
+  const left = remaining.changes
   if (plan.mode === 'apply' && opts.populate !== false) {
     const entries = opts.signal?.aborted ? await templateTree(opts.desired.buildBase, opts.desired.platform)
       : await populateSlots(ctx, table, plan.slotFilter, outcomes, ensureTemplateOnce, emit, left)
@@ -134,7 +137,7 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
     }
     out.ok = verified
   }
-  return {outcomes: outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true})), table}
+  return {outcomes: outcomes.sort((a, b) => a.slot.localeCompare(b.slot, 'en', {numeric: true})), table, remaining}
 }
 
 /**

@@ -8,7 +8,6 @@ import {writeLastRun} from '../platform/last-run.js'
 import {acquireLock, describeHolder} from '../platform/lock.js'
 import {filesOnDevice, removeTreeOnDevice} from '../platform/remove-tree.js'
 import type {Platform} from '../platform/types.js'
-import {diffSlots} from '../plan/diff.js'
 import {readPlanFile} from '../plan/plan-file.js'
 import {type PreparedPlan, preparePlan} from '../plan/prepare.js'
 import type {Plan} from '../plan/types.js'
@@ -105,9 +104,8 @@ async function applyLocked(req: ApplyRequest, buildBase: string): Promise<ApplyR
   // copying the Template into a mounted but unpopulated slot root changes no mount: nothing to approve
   const needsApproval = plan.changes.length > 0 || slotDirs.length > 0
   if (needsApproval && !saved && !(await req.approve(plan))) return {ok: false, status: 'declined', plan, remaining: null, ...empty}
-  const {outcomes, table} = await executePlan(plan, {platform: req.platform, desired, parallelism: req.parallelism,
+  const {outcomes, table, remaining} = await executePlan(plan, {platform: req.platform, desired, parallelism: req.parallelism,
     busyTimeoutMs: req.busyTimeoutMs, signal: req.signal, emit: req.onEvent, table: prepared.table})
-  const remaining = diffSlots(desired, table, {mode, slotFilter: plan.slotFilter})
   const errors = outcomes.flatMap((o) => o.errors)
   const removed: string[] = []
   if (mode === 'destroy' && !req.signal?.aborted) {

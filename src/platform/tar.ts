@@ -30,17 +30,28 @@ const BLOCK = 512
 const TYPE_FLAG: Record<TarKind, string> = {file: '0', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6'}
 const utf8 = new TextEncoder()
 
+/** The UTF-8 bytes of `s`: ASCII (numbers, most names) copied directly, which is several times faster than TextEncoder. */
+function bytesOf(s: string): Uint8Array {
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 0x7f) return utf8.encode(s)
+    out[i] = c
+  }
+  return out
+}
+
 /** Writes `value` as a NUL-terminated octal number filling `width` bytes at `at`. */
 function putOctal(header: Uint8Array, at: number, width: number, value: number): void {
   const digits = Math.max(0, Math.floor(value)).toString(8).padStart(width - 1, '0')
   if (digits.length > width - 1) throw new RangeError(`tar: ${value} does not fit in ${width - 1} octal digits`)
-  header.set(utf8.encode(digits), at)
+  header.set(bytesOf(digits), at)
   header[at + width - 1] = 0
 }
 
 /** Writes a string field (bytes), truncated to `width`. */
 function putString(header: Uint8Array, at: number, width: number, value: string | Uint8Array): void {
-  const bytes = typeof value === 'string' ? utf8.encode(value) : value
+  const bytes = typeof value === 'string' ? bytesOf(value) : value
   header.set(bytes.subarray(0, width), at)
 }
 
@@ -160,8 +171,8 @@ export function tarArchive(parts: readonly TarPart[]): Uint8Array {
   for (const {prefix, entries} of parts) {
     for (const e of entries) {
       const path = e.path === '' ? prefix : `${prefix}/${e.path}`
-      const name = utf8.encode(e.kind === 'dir' ? `${path}/` : path)
-      if (name.length > 100 || (e.link !== undefined && utf8.encode(e.link).length > 100)) {
+      const name = bytesOf(e.kind === 'dir' ? `${path}/` : path)
+      if (name.length > 100 || (e.link !== undefined && bytesOf(e.link).length > 100)) {
         chunks.push(...entryBlocks({...e, path}))
         continue
       }

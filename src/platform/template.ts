@@ -1,4 +1,4 @@
-import {existsSync, lstatSync, readdirSync, readlinkSync} from 'node:fs'
+import {existsSync, lstatSync, readdirSync, readFileSync, readlinkSync} from 'node:fs'
 import {chmod, copyFile, mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {PlatformName} from '../config/types.js'
@@ -108,11 +108,9 @@ export async function readTemplateTree(dir: string, platform: PlatformName): Pro
   return out
 }
 
-/** Reads the contents of the regular files of `entries` that have none yet (in place). */
+/** Reads the contents of the regular files of `entries` that have none yet (in place; a few small files, read synchronously). */
 export async function loadTemplateData(dir: string, entries: TarEntry[]): Promise<void> {
-  await Promise.all(entries.map(async (e) => {
-    if (e.kind === 'file' && e.data === undefined) e.data = await readFile(path.join(dir, e.path))
-  }))
+  for (const e of entries) if (e.kind === 'file' && e.data === undefined) e.data = readFileSync(path.join(dir, e.path))
 }
 
 /**

@@ -79,6 +79,13 @@ describe('platform/tar: the archive that copies the Template into many slots', (
     for (const n of names) expect(listed).to.include(`${n}/etc/passwd`)
   })
 
+  it('writes a name that is not ASCII as UTF-8', () => {
+    const archive = tarArchive([{prefix: 'SL00', entries: [{path: 'café', kind: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 0, data: bytes('x')}]}])
+    const name = bytes('SL00/café')
+    expect(Buffer.from(archive.subarray(0, name.length)).equals(Buffer.from(name))).to.equal(true)
+    expect(archive[name.length]).to.equal(0)
+  })
+
   it('refuses a number too large for its field instead of writing a corrupt header', () => {
     expect(() => tarArchive([{prefix: 'SL00', entries: [{path: 'x', kind: 'file', mode: 0o644, uid: 0o10000000, gid: 0, mtime: 0, data: new Uint8Array(0)}]}]))
       .to.throw(RangeError, /does not fit/)
