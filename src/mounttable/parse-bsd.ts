@@ -22,17 +22,17 @@ const parseFlags = optionCache((text): NormalizedOptions & {fstype: string} => {
 export function parseBsdMountLine(line: string): LineResult {
   const open = line.lastIndexOf(' (')
   if (open < 0 || !line.endsWith(')')) return BSD_MOUNT_SHAPE
-  const head = line.slice(0, open)
-  let at = head.indexOf(' on ')
-  while (at >= 0 && head.charCodeAt(at + 4) !== 47 /* '/' */) at = head.indexOf(' on ', at + 1)
-  if (at <= 0) return BSD_MOUNT_SHAPE + ': no " on /<path>" before the flag list'
+  // the first ` on /` before the flag list (searched in place: no copy of the text before it)
+  let at = line.indexOf(' on ')
+  while (at >= 0 && at + 4 < open && line.charCodeAt(at + 4) !== 47 /* '/' */) at = line.indexOf(' on ', at + 1)
+  if (at <= 0 || at + 4 >= open) return BSD_MOUNT_SHAPE + ': no " on /<path>" before the flag list'
   const {fstype, options, readonly} = parseFlags(line.slice(open + 2, -1))
   if (fstype === '') return BSD_MOUNT_SHAPE + ': the filesystem type is missing'
   if (fstype === 'rw' || fstype === 'ro') {
     return 'this looks like Linux `mount` output ("<from> on <on> type <fstype> (<options>)"); read /proc/self/mountinfo instead'
   }
-  const source = decodeOctal(head.slice(0, at))
-  const target = decodeOctal(head.slice(at + 4))
+  const source = decodeOctal(line.slice(0, at))
+  const target = decodeOctal(line.slice(at + 4, open))
   return {seq: 0, id: 0, parent: null, source, target, fstype, root: '/', dev: '', options, readonly, line: 0}
 }
 

@@ -45,9 +45,13 @@ export function parseMountTable(text: string, opts: ParseMountTableOptions = {})
   const source = opts.source ?? '<input>'
   let format = opts.format
   const mounts: Mount[] = []
-  const all = text.split('\n')
-  for (let i = 0; i < all.length; i++) {
-    const line = trimLine(all[i])
+  // line by line without splitting the text first: an array of every line would outlive the young generation on
+  // large tables and make the garbage collector copy it (parse time grew faster than the table)
+  for (let i = 0, start = 0; start <= text.length; i++) {
+    let end = text.indexOf('\n', start)
+    if (end === -1) end = text.length
+    const line = trimLine(text.slice(start, end))
+    start = end + 1
     if (line === '') continue
     if (format === undefined) {
       format = detectFormat(line)
@@ -72,7 +76,7 @@ export function parseMountTable(text: string, opts: ParseMountTableOptions = {})
     )
     if (!res.ok) {
       const n = mounts[res.index].line
-      throw parseError(`${source}:${n}: ${res.reason} in ${FORMAT_NAMES[format]}`, trimLine(all[n - 1]), [])
+      throw parseError(`${source}:${n}: ${res.reason} in ${FORMAT_NAMES[format]}`, trimLine(text.split('\n')[n - 1]), [])
     }
     for (const m of mounts) m.parent = res.parents[m.seq]
   } else {

@@ -136,21 +136,28 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
   matcher: SpecMatcher, base: string): {keyed: Keyed[]; status: SlotStatus} {
   const dir = (spec?.dir) ?? `${base}/${name}`
   const rel = (m: Mount) => m.target === dir ? '/' : m.target.slice(dir.length)
-  const children = new Map<number, Mount[]>()
-  for (const m of mounts) if (m.parent !== null) {
-    const list = children.get(m.parent)
-    if (list) list.push(m); else children.set(m.parent, [m])
+  // mounts by parent id, made when the first mount is dropped with what sits on it (extra slots never need it)
+  let children: Map<number, Mount[]> | undefined
+  const childrenOf = (id: number): Mount[] => {
+    if (children === undefined) {
+      children = new Map()
+      for (const m of mounts) if (m.parent !== null) {
+        const list = children.get(m.parent)
+        if (list) list.push(m); else children.set(m.parent, [m])
+      }
+    }
+    return children.get(id) ?? []
   }
   const unmount = new Map<Mount, Reason>()
   const drop = (m: Mount, reason: Reason, childReason: Reason) => {
     if (unmount.has(m)) return
     unmount.set(m, reason)
-    const stack = [...(children.get(m.id) ?? [])]
+    const stack = [...childrenOf(m.id)]
     while (stack.length) {
       const c = stack.pop()!
       if (unmount.has(c)) continue
       unmount.set(c, childReason)
-      stack.push(...(children.get(c.id) ?? []))
+      for (const g of childrenOf(c.id)) stack.push(g)
     }
   }
   // Layers: the n-th mount at a target is layer n; a mount sits at least on its parent's layer.
@@ -158,16 +165,16 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
   const layer = new Map<Mount, number>()
   const byId = new Map<number, Mount>()
   let layers = 0
+  let stacked = false
   for (const m of mounts) {
-    const list = atTarget.get(m.target)
-    if (list) list.push(m); else atTarget.set(m.target, [m])
+    let list = atTarget.get(m.target)
+    if (list) { list.push(m); stacked = true } else atTarget.set(m.target, list = [m])
     const parent = m.parent === null ? undefined : byId.get(m.parent)
-    const n = Math.max(atTarget.get(m.target)!.length, parent ? layer.get(parent) ?? 1 : 1)
+    const n = Math.max(list.length, parent ? layer.get(parent) ?? 1 : 1)
     layer.set(m, n)
     byId.set(m.id, m)
     if (n > layers) layers = n
   }
-  const stacked = [...atTarget.values()].some((l) => l.length > 1)
   const specs = spec?.mounts ?? []
   const specAt = new Map<string, MountSpec>(specs.map((s) => [s.path, s]))
   const remount: Mount[] = []
@@ -175,7 +182,7 @@ function diffSlot(name: string, index: number, spec: SlotSpec | null, mounts: Mo
   if (spec === null || mode === 'destroy') {
     for (const m of mounts) unmount.set(m, mode === 'destroy' ? 'destroy' : 'extra-slot')
   } else {
-    for (const list of atTarget.values()) for (const m of list.slice(1)) drop(m, 'stacked', 'stacked')
+    for (const list of atTarget.values()) for (let i = 1; i < list.length; i++) drop(list[i], 'stacked', 'stacked')
     const kept = mounts.filter((m) => !unmount.has(m))
     const keptRoot = kept.find((m) => m.target === dir)
     const memo = new Map<Mount, boolean>()
