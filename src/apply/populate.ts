@@ -84,8 +84,9 @@ export async function extractTemplate(platform: Platform, buildBase: string, ent
   if (needs.length === 0) return result
   await loadTemplateData(`${buildBase}/Template`, entries)
   const marker = slotMarkerEntry()
+  // every slot has the same layout, so the Template splits the same way over each: group it once
+  const groups = templateByMount(entries, needs[0].slot)
   const parts = needs.map((n) => {
-    const groups = templateByMount(entries, n.slot)
     // a root part ends with the populated marker: tar writes it last, so a slot that has it has all of its part
     const part = n.mounts.flatMap((m) => groups.get(m) ?? [])
     return {prefix: n.slot.name, entries: n.mounts.includes('/') ? [...part, marker] : part}

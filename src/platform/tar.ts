@@ -159,21 +159,32 @@ interface Encoded {
   data: Uint8Array | null
 }
 
+/** True when `s` can be a ustar name as it is: at most 100 characters, all ASCII (one byte each). */
+function plainName(s: string): boolean {
+  if (s.length > 100) return false
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
+
 /**
  * An archive holding each part's entries under its prefix (`SL00/...`), in order; an entry with path `''` is the
  * prefix directory itself. Ends with two zero blocks. An entry object given to several parts (the same Template for
- * every slot) is encoded once; each part copies its header and writes its own name and checksum in.
+ * every slot) is encoded once; each part copies its header into the archive and writes its own name and checksum in.
  */
 export function tarArchive(parts: readonly TarPart[]): Uint8Array {
-  const chunks: Uint8Array[] = []
+  // first the pieces and the size, then one buffer written in place
+  const items: Array<{enc: Encoded; name: string} | {blocks: Uint8Array[]}> = []
   const encoded = new Map<TarEntry, Encoded>()
   const noName = new Uint8Array(0)
+  let size = BLOCK * 2
   for (const {prefix, entries} of parts) {
     for (const e of entries) {
       const path = e.path === '' ? prefix : `${prefix}/${e.path}`
-      const name = bytesOf(e.kind === 'dir' ? `${path}/` : path)
-      if (name.length > 100 || (e.link !== undefined && bytesOf(e.link).length > 100)) {
-        chunks.push(...entryBlocks({...e, path}))
+      const name = e.kind === 'dir' ? `${path}/` : path
+      if (!plainName(name) || (e.link !== undefined && bytesOf(e.link).length > 100)) {
+        const blocks = entryBlocks({...e, path})
+        items.push({blocks})
+        for (const b of blocks) size += b.length
         continue
       }
       let enc = encoded.get(e)
@@ -183,18 +194,32 @@ export function tarArchive(parts: readonly TarPart[]): Uint8Array {
           size: data.length, link: e.link === undefined ? undefined : utf8.encode(e.link), devMajor: e.devMajor, devMinor: e.devMinor})
         encoded.set(e, enc = {block, sum, data: data.length > 0 ? padded(data) : null})
       }
-      const h = enc.block.slice()
-      h.set(name, 0)
-      let sum = enc.sum
-      for (const b of name) sum += b
-      putChecksum(h, sum)
-      chunks.push(h)
-      if (enc.data !== null) chunks.push(enc.data)
+      items.push({enc, name})
+      size += BLOCK + (enc.data?.length ?? 0)
     }
   }
-  chunks.push(new Uint8Array(BLOCK * 2))
-  const out = new Uint8Array(chunks.reduce((n, b) => n + b.length, 0))
+  const out = new Uint8Array(size)
   let at = 0
-  for (const b of chunks) { out.set(b, at); at += b.length }
+  for (const item of items) {
+    if ('blocks' in item) {
+      for (const b of item.blocks) { out.set(b, at); at += b.length }
+      continue
+    }
+    const {enc, name} = item
+    out.set(enc.block, at)
+    let sum = enc.sum
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i)
+      out[at + i] = c
+      sum += c
+    }
+    // the checksum field: six octal digits, NUL, space
+    const digits = sum.toString(8).padStart(6, '0')
+    for (let i = 0; i < 6; i++) out[at + 148 + i] = digits.charCodeAt(i)
+    out[at + 154] = 0
+    out[at + 155] = 0x20
+    at += BLOCK
+    if (enc.data !== null) { out.set(enc.data, at); at += enc.data.length }
+  }
   return out
 }
