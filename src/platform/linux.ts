@@ -13,6 +13,7 @@ import type {Holder, OpResult, Platform} from './types.js'
 
 /** Generated fstab files live in `<tmpdir>/dsynth-fstab-<pid>-XXXXXX/fstab`. */
 const FSTAB_DIR_PREFIX = 'dsynth-fstab-'
+const FSTAB_DIR_NAME = new RegExp(`^${FSTAB_DIR_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`)
 
 /**
  * Removes the fstab directories of dsynth runs that are gone (a run killed with SIGKILL cannot clean up): only
@@ -21,7 +22,7 @@ const FSTAB_DIR_PREFIX = 'dsynth-fstab-'
 export async function sweepStaleFstabDirs(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[])
   await Promise.all(names.map(async (name) => {
-    const m = new RegExp(`^${FSTAB_DIR_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name)
+    const m = name.startsWith(FSTAB_DIR_PREFIX) ? FSTAB_DIR_NAME.exec(name) : null
     if (m === null || pidAlive(Number(m[1]))) return
     await unlink(path.join(dir, name, 'fstab')).catch(() => undefined)
     await rmdir(path.join(dir, name)).catch(() => undefined)
