@@ -1,5 +1,4 @@
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {RunOptions, RunResult} from '../../src/platform/exec.js'
 import type {PortRunContext} from '../../src/build/run-port.js'
@@ -7,6 +6,7 @@ import {makePhases} from '../../src/build/phases.js'
 import type {SlotSpec} from '../../src/layout/types.js'
 import type {PortNode, SlotOps} from '../../src/build/types.js'
 import {result} from './answers.js'
+import {scratchDir} from '../helpers/scratch.js'
 
 /** One recorded command. */
 export interface Call {
@@ -24,7 +24,7 @@ export interface PhaseScript {
 
 /** A temporary slot, repository and logs directory, plus a fake runner that plays ports' phases. */
 export function fakeSlotWorld(script: Record<string, PhaseScript> = {}) {
-  const base = mkdtempSync(path.join(tmpdir(), 'dsynth-port-'))
+  const base = scratchDir('dsynth-port-')
   const slot: SlotSpec = {name: 'SL01', index: 1, dir: path.join(base, 'SL01'), mounts: []}
   const repository = path.join(base, 'packages', 'All')
   const logsDir = path.join(base, 'logs')

@@ -1,11 +1,11 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {
   PortLog, RESULT_LOGS, ResultLogs, RULE, alreadyBuiltLine, failureLine, formatHMS, ignoredLine, justify,
   metaCompleteLine, phaseFooter, phaseHeader, portLogName, skippedLine, startLine, successLine, watchdogMessage,
 } from '../../src/build/logs.js'
+import {scratchDir} from '../helpers/scratch.js'
 
 /** A line of 79 columns: `left`, spaces, then `right` flush right. */
 const cols = (left: string, right: string): string => left.padEnd(79 - right.length) + right
@@ -66,7 +66,7 @@ describe('build/logs', () => {
   })
 
   it('truncates the result logs and copies every line to 00_last_results.log', () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'dsynth-logs-')), 'logs')
+    const dir = path.join(scratchDir('dsynth-logs-'), 'logs')
     const first = new ResultLogs(dir)
     first.add('success', 'old')
     first.close()
@@ -84,7 +84,7 @@ describe('build/logs', () => {
   })
 
   it('writes a port log in order', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'dsynth-logs-'))
+    const dir = scratchDir('dsynth-logs-')
     const log = new PortLog(dir, 'misc/goodbye@loud')
     log.write(phaseHeader('fetch'))
     log.write('output\n')

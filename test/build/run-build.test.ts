@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {BuildError} from '../../src/errors.js'
 import type {RunOptions, RunResult} from '../../src/platform/exec.js'
@@ -10,13 +9,14 @@ import {buildToolsFor} from '../../src/build/tools.js'
 import type {BuildEvent} from '../../src/build/types.js'
 import {answeringRunner, loadAnswers, result} from './answers.js'
 import {hostConfig, hostSlots} from './host-slots.js'
+import {scratchDir} from '../helpers/scratch.js'
 
 /**
  * A build world without processes: captured answers for the demo tree (rewritten to a temporary
  * ports tree of empty port directories), phases that succeed unless scripted, slots under base.
  */
 function world(opts: {fail?: Record<string, string>; hang?: string} = {}) {
-  const base = mkdtempSync(path.join(tmpdir(), 'dsynth-runbuild-'))
+  const base = scratchDir('dsynth-runbuild-')
   const portsdir = path.join(base, 'ports')
   const answers = Object.fromEntries(Object.entries(loadAnswers()).map(([o, t]) => [o, t.replaceAll('/usr/ports', portsdir)]))
   for (const o of Object.keys(answers)) {

@@ -1,9 +1,9 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, utimesSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import type {BuildGraph, PortNode} from '../../src/build/types.js'
 import {findUpToDate, newestMtime, readFreshness, type Freshness} from '../../src/build/uptodate.js'
+import {scratchDir} from '../helpers/scratch.js'
 
 const node = (origin: string, deps: string[] = [], over: Partial<PortNode> = {}): PortNode => ({
   origin, portdir: origin.split('@')[0], flavor: null, pkgfile: `${origin.replace(/[/@]/g, '-')}.pkg`, version: '1',
@@ -38,7 +38,7 @@ describe('build/uptodate', () => {
   })
 
   it('reads package and port directory mtimes from disk', async () => {
-    const base = mkdtempSync(path.join(tmpdir(), 'dsynth-fresh-'))
+    const base = scratchDir('dsynth-fresh-')
     const portsdir = path.join(base, 'ports')
     const repo = path.join(base, 'All')
     mkdirSync(path.join(portsdir, 'a/lib/files/sub'), {recursive: true})

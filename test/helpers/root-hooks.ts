@@ -1,4 +1,5 @@
 import {removeWorlds} from './namespace.js'
+import {removeScratchDirs} from './scratch.js'
 import {readFileSync} from 'node:fs'
 
 let before = ''
@@ -9,6 +10,8 @@ export const mochaHooks = {
     if (process.platform === 'linux') before = readFileSync('/proc/self/mountinfo', 'utf8')
   },
   async afterAll(): Promise<void> {
+    const kept = removeScratchDirs()
+    if (kept.length > 0) throw new Error(`scratch directories with mounts below them were left in place: ${kept.join(', ')}`)
     if (process.platform !== 'linux') return
     await removeWorlds()
     const after = readFileSync('/proc/self/mountinfo', 'utf8')
