@@ -5,7 +5,7 @@ import type {Config, PlatformName} from '../config/types.js'
 import {parseSlotName} from '../layout/slots.js'
 import type {MountTable} from '../mounttable/types.js'
 import {resolvePath} from '../platform/host-facts.js'
-import {lockPath, pidAlive, readLock} from '../platform/lock.js'
+import {lockPath, readLock, writerAlive} from '../platform/lock.js'
 import {readTemplateMarker, templateEntries} from '../platform/template.js'
 import {isAtOrBelow} from '../util/paths.js'
 import type {DirectoryFact, LockFact, SlotDirFact, TempFileFact, TemplateFact} from './types.js'
@@ -47,7 +47,7 @@ export async function gatherLock(buildBase: string): Promise<LockFact> {
   const held = await readLock(buildBase).catch(() => null)
   if (held === null) return {state: 'none'}
   if ('corrupt' in held) return {state: 'corrupt', path: file, text: held.corrupt, ageMs: await ageOf(file)}
-  return {state: 'held', path: file, info: held, alive: held.host && held.host !== os.hostname() ? null : pidAlive(held.pid)}
+  return {state: 'held', path: file, info: held, alive: held.host && held.host !== os.hostname() ? null : writerAlive(held.pid, Date.parse(held.startedAt))}
 }
 
 /** The pid in a temporary file name: `X.1234.tmp` (lock), `X.tmp-1234` (plan). */
@@ -73,7 +73,9 @@ export async function gatherTempFiles(buildBase: string, planFiles: readonly str
   const out: TempFileFact[] = []
   for (const p of [...new Set(found)].sort()) {
     const pid = pidInName(path.basename(p))
-    out.push({path: p, pid, alive: pid !== null && pidAlive(pid), ageMs: await ageOf(p)})
+    const ageMs = await ageOf(p)
+    // written by that pid when the file was last changed: a process started after that is another one
+    out.push({path: p, pid, alive: pid !== null && writerAlive(pid, Date.now() - ageMs), ageMs})
   }
   return out
 }

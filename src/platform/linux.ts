@@ -1,5 +1,5 @@
 import {mkdtempSync, readFileSync, rmdirSync, unlinkSync, writeFileSync} from 'node:fs'
-import {readdir, rmdir, unlink} from 'node:fs/promises'
+import {lstat, readdir, rmdir, unlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import type {MountSpec} from '../layout/types.js'
@@ -7,7 +7,7 @@ import {parseMountTable} from '../mounttable/parse.js'
 import type {MountTable} from '../mounttable/types.js'
 import {type RunOptions, type RunResult, runCommand} from './exec.js'
 import {linuxFstabLine} from './fstab.js'
-import {pidAlive} from './lock.js'
+import {writerAlive} from './lock.js'
 import {scanProcHolders} from './proc-scan.js'
 import type {Holder, OpResult, Platform} from './types.js'
 
@@ -17,13 +17,16 @@ const FSTAB_DIR_NAME = new RegExp(`^${FSTAB_DIR_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`)
 
 /**
  * Removes the fstab directories of dsynth runs that are gone (a run killed with SIGKILL cannot clean up): only
- * directories named for a pid that no longer runs, and in them only the file `fstab` (unlink and rmdir, never a tree).
+ * directories named for a pid that no longer runs (or now names a process started after the directory was made), and
+ * in them only the file `fstab` (unlink and rmdir, never a tree).
  */
 export async function sweepStaleFstabDirs(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[])
   await Promise.all(names.map(async (name) => {
     const m = name.startsWith(FSTAB_DIR_PREFIX) ? FSTAB_DIR_NAME.exec(name) : null
-    if (m === null || pidAlive(Number(m[1]))) return
+    if (m === null) return
+    const made = await lstat(path.join(dir, name)).then((st) => st.mtimeMs, () => NaN)
+    if (writerAlive(Number(m[1]), made)) return
     await unlink(path.join(dir, name, 'fstab')).catch(() => undefined)
     await rmdir(path.join(dir, name)).catch(() => undefined)
   }))

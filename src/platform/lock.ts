@@ -3,6 +3,7 @@ import {stat, unlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {describeIoError, ioHints, LockError} from '../errors.js'
+import {isOtherProcessThread, processStartMs} from './proc-start.js'
 
 /** Who holds the build base lock; written as JSON into the lock file. */
 export interface LockInfo {
@@ -17,6 +18,23 @@ export interface LockInfo {
 /** The lock file of a build base. */
 export function lockPath(buildBase: string): string {
   return path.join(buildBase, '.dsynth-slots.lock')
+}
+
+/** How far a process's start time may be after the moment it wrote a lock (boot time is known to the second). */
+const START_SLACK_MS = 2000
+
+/**
+ * True when the process that wrote a lock or a temporary file as `pid` at `sinceMs` may still be running: a process
+ * with that pid exists, is not a thread of another process, and started no later than `sinceMs`. A pid reused by a
+ * process or thread started afterwards (pids wrap; on Linux thread ids share their numbers) is not the writer, and
+ * its lock is stale. An unknown start time counts as the writer's.
+ */
+export function writerAlive(pid: number, sinceMs: number): boolean {
+  if (!pidAlive(pid)) return false
+  if (!Number.isFinite(sinceMs)) return true
+  if (isOtherProcessThread(pid)) return false
+  const started = processStartMs(pid)
+  return started === null || started <= sinceMs + START_SLACK_MS
 }
 
 /** True when a process with this pid exists (EPERM also means it exists). */
@@ -91,7 +109,7 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new LockError('LOCK_IO', `cannot create lock ${file}: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
       }
       const held = await readLock(buildBase)
-      if (held !== null && 'pid' in held && !pidAlive(held.pid)) {
+      if (held !== null && 'pid' in held && !writerAlive(held.pid, Date.parse(held.startedAt))) {
         if (await breakStaleLock(file, held)) { tookOver = held; continue }
       } else if (held !== null && 'corrupt' in held && await olderThan(file, 10_000)) {
         await unlink(file).catch(() => undefined)

@@ -1,9 +1,9 @@
 import {unlink} from 'node:fs/promises'
-import {type LockInfo, lockPath, pidAlive, readLock} from './lock.js'
+import {type LockInfo, lockPath, readLock, writerAlive} from './lock.js'
 
 /**
  * Removes the build base lock only if it is still exactly the stale one that was seen: the same dead holder
- * (pid and start time, pid still not running) or the same unreadable text. A lock taken in between is kept.
+ * (pid and start time, and no process started before the lock runs as that pid) or the same unreadable text. A lock taken in between is kept.
  * Returns true when removed.
  */
 export async function removeStaleLock(buildBase: string, seen: Pick<LockInfo, 'pid' | 'startedAt'> | {corrupt: string}): Promise<boolean> {
@@ -11,7 +11,7 @@ export async function removeStaleLock(buildBase: string, seen: Pick<LockInfo, 'p
   if (now === null) return false
   const same = 'corrupt' in seen
     ? 'corrupt' in now && now.corrupt === seen.corrupt
-    : 'pid' in now && now.pid === seen.pid && now.startedAt === seen.startedAt && !pidAlive(now.pid)
+    : 'pid' in now && now.pid === seen.pid && now.startedAt === seen.startedAt && !writerAlive(now.pid, Date.parse(now.startedAt))
   if (!same) return false
   await unlink(lockPath(buildBase))
   return true

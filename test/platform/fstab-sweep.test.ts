@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, rm, utimes, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {sweepStaleFstabDirs} from '../../src/platform/linux.js'
@@ -31,6 +31,17 @@ describe('platform/linux: generated fstab directories left by killed runs', () =
     expect((await readdir(tmp)).sort()).to.deep.equal([`dsynth-fstab-${dead}-QQQQQQ`, `dsynth-fstab-${dead}-toolong1`, `dsynth-fstab-${process.pid}-aB3xYz`, 'dsynth-other-1'].sort())
     expect(existsSync(path.join(tmp, `dsynth-fstab-${dead}-QQQQQQ`, 'precious'))).to.equal(true)
     expect(existsSync(path.join(tmp, `dsynth-fstab-${process.pid}-aB3xYz`, 'fstab'))).to.equal(true)
+  })
+
+  it('removes one named for a live pid whose process started after the directory was made (pid reused)', async () => {
+    const stale = path.join(tmp, `dsynth-fstab-${process.pid}-OldOne`)
+    await mkdir(stale)
+    await writeFile(path.join(stale, 'fstab'), 'x\n')
+    // made a day ago: this process, which has that pid now, started long after
+    const dayAgo = new Date(Date.now() - 86_400_000)
+    await utimes(stale, dayAgo, dayAgo)
+    await sweepStaleFstabDirs(tmp)
+    expect(existsSync(stale)).to.equal(false)
   })
 
   it('a missing directory is nothing to sweep', async () => {

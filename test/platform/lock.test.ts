@@ -1,4 +1,6 @@
 import {expect} from 'chai'
+import {spawn} from 'node:child_process'
+import {readdirSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -49,6 +51,35 @@ describe('platform/lock', () => {
     expect(pidAlive(2 ** 22 + 12345)).to.equal(false)
     const lock = await acquireLock(base, 'dsynth apply', 0)
     expect(lock.tookOver).to.include({pid: 2 ** 22 + 12345})
+    await lock.release()
+  })
+
+  it('takes over a lock whose pid now names a process started after the lock was taken (pid reuse)', async () => {
+    // GIVEN a live process that started now, named by a lock taken an hour ago
+    const child = spawn('sleep', ['30'], {stdio: 'ignore'})
+    try {
+      await new Promise((r) => child.once('spawn', r))
+      const old = new Date(Date.now() - 3_600_000).toISOString()
+      await writeFile(lockPath(base), JSON.stringify({pid: child.pid, command: 'dsynth apply', user: 'root', host: os.hostname(), startedAt: old}))
+      // WHEN another dsynth asks for the lock THEN it is taken over: that process is not the holder
+      const lock = await acquireLock(base, 'dsynth apply', 0)
+      expect(lock.tookOver).to.include({pid: child.pid, startedAt: old})
+      await lock.release()
+      // and a lock taken after that process started is held by it
+      await writeFile(lockPath(base), JSON.stringify({pid: child.pid, command: 'dsynth apply', user: 'root', host: os.hostname(), startedAt: new Date(Date.now() + 5000).toISOString()}))
+      await acquireLock(base, 'dsynth apply', 0).then(() => expect.fail('the lock of a live holder was taken'), (e) => expect(e).to.be.instanceOf(LockError))
+    } finally {
+      child.kill()
+    }
+  })
+
+  it('takes over a lock whose pid is now a thread of another process (Linux thread ids share pid numbers)', async function () {
+    if (process.platform !== 'linux') this.skip()
+    const tid = readdirSync('/proc/self/task').map(Number).find((t) => t !== process.pid)!
+    expect(pidAlive(tid)).to.equal(true)
+    await writeFile(lockPath(base), JSON.stringify({pid: tid, command: 'dsynth apply', user: 'root', host: os.hostname(), startedAt: new Date(Date.now() + 5000).toISOString()}))
+    const lock = await acquireLock(base, 'dsynth apply', 0)
+    expect(lock.tookOver).to.include({pid: tid})
     await lock.release()
   })
 

@@ -42,6 +42,8 @@ export interface TrialResult {
   second: boolean
   /** How the killed run ended: exit status, or the signal that ended it. */
   ended: string
+  /** The end of its output when it ended with a failure status of its own (1 or 2) before the signal landed. */
+  ownFailure?: string
   /** Mounts inside the slots when the run started and right after the kill (where in the run the kill landed). */
   mountsBefore: number
   mountsAfterKill: number
@@ -201,7 +203,8 @@ async function main(spec: KillSpec): Promise<void> {
     const leftovers = (await readdir(tmp)).filter((n) => n.startsWith('dsynth-')).length
       + (await readdir(spec.base)).filter((n) => n.startsWith('.dsynth-slots.lock.')).length
     const result: TrialResult = {trial, start, delayMs, signal: spec.signal, target, second, ended, mountsBefore, mountsAfterKill,
-      convergeRc: converge.code, planRc: plan.code, leftovers, failures, ms: Date.now() - ts}
+      convergeRc: converge.code, planRc: plan.code, leftovers, failures, ms: Date.now() - ts,
+      ...(ended === '1' || ended === '2' ? {ownFailure: output.slice(-600)} : {})}
     process.stdout.write(JSON.stringify(result) + '\n')
   }
   const summary: DriverSummary = {done: true, kind: spec.kind, signal: spec.signal, seed: spec.seed, runMs, startupMs, windowMs, totalMs: Date.now() - t0}

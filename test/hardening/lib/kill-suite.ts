@@ -84,8 +84,10 @@ export function defineKillSuite(trials: number, jobs = Number(process.env.DSYNTH
         expect(r.summary, `driver did not finish (seed ${r.seed}):\n${r.stderr.slice(-2000)}`).to.not.equal(null)
         expect(r.trials).to.have.length(trials)
         const failed = r.trials.filter((t) => t.failures.length > 0)
-        expect(failed.map((t) => `trial ${t.trial} (start ${t.start}, ${t.signal} to ${t.target} after ${t.delayMs} ms${t.second ? ', twice' : ''}): ${t.failures.join('; ')}`),
-          `seed ${r.seed}: replay with DSYNTH_SEED=${r.seed - combos.findIndex((c) => c.kind === kind && c.signal === signal)}`).to.deep.equal([])
+          .map((t) => `trial ${t.trial} (start ${t.start}, ${t.signal} to ${t.target} after ${t.delayMs} ms${t.second ? ', twice' : ''}, ended ${t.ended}): ${t.failures.join('; ')}`)
+        // the first failures in full: chai's diff of a long list shows only its length
+        expect(failed, `seed ${r.seed}: replay with DSYNTH_SEED=${r.seed - combos.findIndex((c) => c.kind === kind && c.signal === signal)}; `
+          + `${failed.length} failed trial(s), the first:\n${failed.slice(0, 5).join('\n')}`).to.deep.equal([])
       })
     }
   })
