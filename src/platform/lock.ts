@@ -1,5 +1,5 @@
 import {linkSync, readFileSync, unlinkSync, writeFileSync} from 'node:fs'
-import {stat, unlink, writeFile} from 'node:fs/promises'
+import {readFile, stat, unlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {describeIoError, ioHints, LockError} from '../errors.js'
@@ -99,6 +99,8 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
     throw new LockError('LOCK_IO', `cannot lock the build base ${buildBase}: writing ${tmp} failed: ${describeIoError(e)}`, {cause: e, suggestions: ioHints(e)})
   }
   const deadline = Date.now() + timeoutMs
+  const busyUntil = Date.now() + 1000
+  let retries = 0
   let tookOver: LockInfo | null = null
   try {
     for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
@@ -110,7 +112,12 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
       }
       const held = await readLock(buildBase)
       if (held !== null && 'pid' in held && !writerAlive(held.pid, Date.parse(held.startedAt))) {
-        if (await breakStaleLock(file, held)) { tookOver = held; continue }
+        const broken = await breakStaleLock(file, held)
+        if (broken === true) { tookOver = held; continue }
+        // a crashed breaker's file was removed, or the lock changed meanwhile: look again
+        if ((broken === 'retry' || broken === false) && retries++ < 3) continue
+        // another process is taking the stale lock over this moment: see who holds it next (it takes milliseconds)
+        if (broken === 'busy' && Date.now() < busyUntil) { await sleep(10); continue }
       } else if (held !== null && 'corrupt' in held && await olderThan(file, 10_000)) {
         await unlink(file).catch(() => undefined)
         continue
@@ -135,14 +142,24 @@ export async function acquireLock(buildBase: string, command: string, timeoutMs:
   }
 }
 
-/** Removes a dead holder's lock; only one process wins the `.break` file, and it re-checks before unlinking. */
-async function breakStaleLock(file: string, seen: LockInfo): Promise<boolean> {
+/**
+ * Removes a dead holder's lock; only one process wins the `.break` file, and it re-checks before unlinking. `retry`:
+ * a `.break` file left by a breaker that is gone (killed between writing and removing it) was removed, try again;
+ * `busy`: a live process is breaking the lock right now.
+ */
+async function breakStaleLock(file: string, seen: LockInfo): Promise<boolean | 'retry' | 'busy'> {
   const brk = `${file}.break`
   try {
     await writeFile(brk, String(process.pid), {flag: 'wx'})
   } catch {
-    if (await olderThan(brk, 10_000)) await unlink(brk).catch(() => undefined)
-    return false
+    const breaker = Number((await readFile(brk, 'utf8').catch(() => '')).trim())
+    const written = await stat(brk).then((st) => st.mtimeMs, () => Number.NaN)
+    // a crashed breaker must not block every apply: its file goes when its writer is gone (or after 10 s)
+    if (!writerAlive(breaker, written) || await olderThan(brk, 10_000)) {
+      await unlink(brk).catch(() => undefined)
+      return 'retry'
+    }
+    return 'busy'
   }
   try {
     const again = await readLock(path.dirname(file))

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {readdirSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -81,6 +81,31 @@ describe('platform/lock', () => {
     const lock = await acquireLock(base, 'dsynth apply', 0)
     expect(lock.tookOver).to.include({pid: tid})
     await lock.release()
+  })
+
+  it('a takeover killed half-way (its .break file left) does not block the next apply (regression)', async () => {
+    // GIVEN a dead holder's lock and the .break file of a dsynth killed while it was taking that lock over
+    const dead = 2 ** 22 + 4321
+    await writeFile(lockPath(base), JSON.stringify({pid: dead, command: 'dsynth apply -y', user: 'root', host: os.hostname(), startedAt: new Date().toISOString()}))
+    await writeFile(`${lockPath(base)}.break`, String(2 ** 22 + 4322))
+    // WHEN an apply asks for the lock without waiting THEN it takes the lock over at once
+    const lock = await acquireLock(base, 'dsynth apply', 0)
+    expect(lock.tookOver).to.include({pid: dead})
+    expect(existsSync(`${lockPath(base)}.break`)).to.equal(false)
+    await lock.release()
+  })
+
+  it('waits briefly while a live process is taking a stale lock over, then names the lock it finds', async () => {
+    const dead = 2 ** 22 + 4323
+    await writeFile(lockPath(base), JSON.stringify({pid: dead, command: 'dsynth apply -y', user: 'root', host: os.hostname(), startedAt: new Date().toISOString()}))
+    // a live breaker (this process, started before its .break file) that never finishes
+    await writeFile(`${lockPath(base)}.break`, String(process.pid))
+    const t0 = Date.now()
+    await acquireLock(base, 'dsynth apply', 0).then(() => expect.fail('took a lock that another process is breaking'), (e) => {
+      expect(e).to.be.instanceOf(LockError)
+      expect((e as Error).message).to.contain(`pid ${dead}`)
+    })
+    expect(Date.now() - t0).to.be.within(900, 5000)
   })
 
   it('only one of many simultaneous takeovers of a stale lock wins', async () => {

@@ -1,5 +1,5 @@
 import {execFile, spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {mkdir, readdir, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {Rng} from './random.js'
@@ -189,6 +189,13 @@ async function main(spec: KillSpec): Promise<void> {
     }
     const converge = await cli(['apply', '-y'])
     if (converge.code !== 0) failures.push(`next apply exited ${converge.code}: ${converge.out.slice(-800)}`)
+    // a lock that stays held: what runs as its pid now (Linux), to tell a live holder from a reused pid
+    const held = /locked by pid (\d+)/.exec(converge.out)?.[1]
+    if (held !== undefined) {
+      const read = (f: string) => { try { return readFileSync(f, 'utf8') } catch (e) { return `(${(e as Error).message})` } }
+      const status = read(`/proc/${held}/status`).split('\n').filter((l) => /^(Name|Tgid|Pid|PPid):/.test(l)).join(', ')
+      failures.push(`pid ${held} now: ${status}; stat ${read(`/proc/${held}/stat`).slice(0, 240)}; ${/btime \d+/.exec(read('/proc/stat'))?.[0]}; now ${Date.now()}`)
+    }
     const plan = await cli(['plan', '--detailed-exitcode'])
     if (plan.code !== 0) failures.push(`plan --detailed-exitcode exited ${plan.code}: ${plan.out.slice(-800)}`)
     const outside = diffLines(baseline, await mountsOutsideSlots(spec.base))
