@@ -1,11 +1,10 @@
-import {statSync} from 'node:fs'
 import {lstat} from 'node:fs/promises'
 import os from 'node:os'
 import type {DesiredState, MountSpec, SlotSpec} from '../layout/types.js'
 import type {MountTable} from '../mounttable/types.js'
 import {isDsynthError} from '../errors.js'
 import {parseSlotName} from '../layout/slots.js'
-import {pathExists} from '../platform/host-facts.js'
+import {isDirectory} from '../platform/host-facts.js'
 import {clearAroundMounts} from '../platform/remove-tree.js'
 import {assertNoSymlinks} from '../platform/safety.js'
 import type {TarEntry} from '../platform/tar.js'
@@ -50,15 +49,6 @@ interface RunContext extends ExecuteOptions {
   sourceIsDir: (source: string) => Promise<boolean>
   /** Slot roots this run mounted: empty filesystems but for the mount points made in them, nothing to clear. */
   freshRoots: Set<string>
-}
-
-/** True when `p` is a directory (following symlinks); false when it is not or cannot be read. */
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p, {throwIfNoEntry: false})?.isDirectory() ?? false
-  } catch {
-    return false
-  }
 }
 
 /** Every planned target must be inside `<build base>/SLnn` of its slot; anything else is a bug, never acted on. */

@@ -1,4 +1,4 @@
-import {existsSync, realpathSync} from 'node:fs'
+import {existsSync, realpathSync, statSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {MountTableError} from '../errors.js'
@@ -21,6 +21,15 @@ export async function resolvePath(p: string): Promise<string> {
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dir === '/' || dir === '.') return p
       rest.push(path.posix.basename(dir))
     }
+  }
+}
+
+/** True when `p` is a directory (following symlinks); false when it is not or cannot be read. Synchronous, as pathExists. */
+export function isDirectory(p: string): boolean {
+  try {
+    return statSync(p, {throwIfNoEntry: false})?.isDirectory() ?? false
+  } catch {
+    return false
   }
 }
 

@@ -91,9 +91,12 @@ function headerBlock(name: Uint8Array, type: string, e: HeaderFields): {block: U
   return {block: h, sum}
 }
 
-/** Writes the checksum field. */
-function putChecksum(h: Uint8Array, sum: number): void {
-  putString(h, 148, 8, sum.toString(8).padStart(6, '0') + '\0 ')
+/** Writes the checksum field of the header block starting at `at`: six octal digits, NUL, space. */
+function putChecksum(buf: Uint8Array, sum: number, at = 0): void {
+  const digits = sum.toString(8).padStart(6, '0')
+  for (let i = 0; i < 6; i++) buf[at + 148 + i] = digits.charCodeAt(i)
+  buf[at + 154] = 0
+  buf[at + 155] = 0x20
 }
 
 /** One complete 512-byte header block. */
@@ -213,11 +216,7 @@ export function tarArchive(parts: readonly TarPart[]): Uint8Array {
       out[at + i] = c
       sum += c
     }
-    // the checksum field: six octal digits, NUL, space
-    const digits = sum.toString(8).padStart(6, '0')
-    for (let i = 0; i < 6; i++) out[at + 148 + i] = digits.charCodeAt(i)
-    out[at + 154] = 0
-    out[at + 155] = 0x20
+    putChecksum(out, sum, at)
     at += BLOCK
     if (enc.data !== null) { out.set(enc.data, at); at += enc.data.length }
   }
